@@ -1,0 +1,48 @@
+"""The time microservice with nothing but the standard library (WSGI).
+
+What it shows: a WSGI application is one callable, ``application(environ,
+start_response)``; ``wsgiref`` serves it. This is the book's first example,
+with its typos fixed (see the chapter README's errata).
+
+Run it:   python ch01_wsgi_async/time_wsgi.py        (PORT=8001 by default)
+Ask it:   curl -i http://127.0.0.1:8001/
+Expect:   200, Content-Type: application/json, {"time": 1763812345.678}
+          Any other path gives 404, any method but GET/HEAD gives 405,
+          both with a JSON error body.
+"""
+
+import json
+import os
+import time
+
+
+def application(environ, start_response):
+    # WSGI has no router: the app reads the path and method from ``environ``.
+    if environ.get("PATH_INFO", "/") != "/":
+        return error(start_response, "404 Not Found", "no such path")
+    if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+        return error(start_response, "405 Method Not Allowed", "use GET",
+                     [("Allow", "GET, HEAD")])
+    body = json.dumps({"time": time.time()}).encode("utf-8")
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    start_response("200 OK", headers)
+    return [body]
+
+
+def error(start_response, status, message, extra_headers=()):
+    body = json.dumps({"error": status, "message": message}).encode("utf-8")
+    start_response(status, [("Content-Type", "application/json"),
+                            ("Content-Length", str(len(body))), *extra_headers])
+    return [body]
+
+
+if __name__ == "__main__":
+    from wsgiref.simple_server import make_server
+
+    port = int(os.environ.get("PORT", "8001"))
+    with make_server("127.0.0.1", port, application) as server:
+        print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass

@@ -1,0 +1,117 @@
+"""The catalogue cannot drift from the files: every example is listed, exists and is tested."""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+from workbook import catalogue
+from workbook.catalogue import CHAPTERS, ROOT
+
+EXAMPLES = catalogue.all_examples()
+GENERIC_TESTS = {"test_catalogue.py", "test_learner_runs.py", "test_workbook_cli.py"}
+
+
+def support_patterns() -> list[str]:
+    """Files that belong to an example without being one (a blueprint module, a package's insides)."""
+    patterns: list[str] = []
+    for name in CHAPTERS:
+        try:
+            mod = importlib.import_module(f"workbook.catalogue.{name}")
+        except ModuleNotFoundError:
+            continue
+        patterns.extend(getattr(mod, "SUPPORT_FILES", ()))
+    return patterns
+
+
+def chapter_python_files() -> list[str]:
+    files = []
+    for folder in CHAPTERS.values():
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            rel = path.relative_to(ROOT).as_posix()
+            if path.name == "__init__.py" and path.parent == ROOT / folder:
+                continue
+            if "tests" in path.relative_to(ROOT).parts or path.name in ("conftest.py",):
+                continue
+            files.append(rel)
+    return files
+
+
+def test_ids_are_unique_and_well_formed():
+    ids = [e.id for e in EXAMPLES]
+    assert len(ids) == len(set(ids)), "duplicate ids in the catalogue"
+    for e in EXAMPLES:
+        assert re.fullmatch(r"ch0\d\.[a-z0-9_]+", e.id), e.id
+        assert e.chapter in CHAPTERS, e.id
+        assert e.file.startswith(CHAPTERS[e.chapter] + "/"), (e.id, e.file)
+        assert e.kind in ("server", "script"), e.id
+        assert e.summary and len(e.summary) < 120, e.id
+
+
+def test_every_entry_file_exists():
+    missing = [e.file for e in EXAMPLES if not (ROOT / e.file).is_file()]
+    assert missing == []
+
+
+def test_every_chapter_file_is_in_the_catalogue():
+    listed = {e.file for e in EXAMPLES}
+    patterns = support_patterns()
+    unlisted = [f for f in chapter_python_files()
+                if f not in listed and not any(fnmatch.fnmatch(f, p) for p in patterns)]
+    assert unlisted == [], (
+        "these files are in a chapter folder but not in workbook/catalogue/chNN.py "
+        "(add an Example, or list them in SUPPORT_FILES if they are part of one)"
+    )
+
+
+def test_servers_have_ports_and_probes_scripts_have_checks():
+    ports = [e.port for e in EXAMPLES if e.kind == "server"]
+    assert len(ports) == len(set(ports)), "two server examples share a default port"
+    for e in EXAMPLES:
+        if e.kind == "server":
+            assert e.port and 1024 < e.port < 65536, e.id
+            assert e.probes, f"{e.id} has no probes"
+            # bad input is part of every server's lesson
+            assert any(p.status >= 400 for p in e.probes), f"{e.id} has no bad-input probe"
+        else:
+            assert e.stdout_contains, f"{e.id} is a script with no output check"
+
+
+def test_every_entry_has_a_dedicated_test():
+    """Beyond the generic learner run, each example is tested in-process somewhere."""
+    texts = []
+    for path in ROOT.rglob("test_*.py"):
+        if ".venv" in path.parts or ".tox" in path.parts or path.name in GENERIC_TESTS:
+            continue
+        texts.append(path.read_text(encoding="utf-8", errors="ignore"))
+    corpus = "\n".join(texts)
+    untested = [e.id for e in EXAMPLES if e.dotted not in corpus and f'"{e.id}"' not in corpus]
+    assert untested == []
+
+
+def test_every_server_documents_how_to_run_it():
+    for e in EXAMPLES:
+        source = (ROOT / e.file).read_text(encoding="utf-8")
+        doc = source.split('"""')[1] if source.lstrip().startswith(('"""', "#")) and '"""' in source else ""
+        assert doc.strip(), f"{e.file} has no module docstring"
+        if e.kind == "server" and not e.module:
+            assert "PORT" in source, f"{e.file} ignores the PORT environment variable"
+            assert str(e.port) in source, f"{e.file} does not mention its default port {e.port}"
+
+
+@pytest.mark.parametrize("selector", ["nope", "ch09", "ch01.nope"])
+def test_unknown_selector_is_a_clear_error(selector):
+    with pytest.raises(catalogue.UnknownExample, match="unknown example"):
+        catalogue.select([selector])
+
+
+def test_chapter_folders_exist():
+    for folder in CHAPTERS.values():
+        assert (ROOT / folder / "README.md").is_file() or not any(
+            e.file.startswith(folder) for e in EXAMPLES
+        ), f"{folder} has examples but no README.md"
+    assert Path(ROOT / "README.md").is_file()

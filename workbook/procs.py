@@ -1,0 +1,237 @@
+"""Ports, processes and readiness: the helpers every test and notebook would repeat.
+
+Examples never import this module; they stay as plain as the book's code.
+The harness runs them the way a learner does (``python chNN_x/file.py``, with
+``PORT`` in the environment), waits until they answer, and stops them by PID.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbook.catalogue import ROOT, Example
+
+DEFAULT_READY_TIMEOUT = 60.0  # generous: CI has two cores and runs tests in parallel
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nobody is listening on right now.
+
+    Another process could take it before our server binds it; ``start_server``
+    notices the bind failure and retries with a new port, so that race only
+    costs a retry.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def port_is_open(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout):
+        return True
+    return False
+
+
+class ServerFailed(RuntimeError):
+    """The server exited or never answered; the message carries its output."""
+
+
+@dataclass
+class Server:
+    """A running example process, with its URL and its captured output."""
+
+    example_id: str
+    process: subprocess.Popen
+    port: int
+    host: str = "127.0.0.1"
+    log_path: Path | None = None
+    startup_seconds: float = 0.0
+    _log_file: object = field(default=None, repr=False)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def output(self) -> str:
+        if self.log_path and self.log_path.exists():
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        return ""
+
+    def stop(self, grace: float = 3.0) -> float:
+        """Stop by PID: SIGINT (Ctrl-C), then SIGTERM, then SIGKILL. Returns seconds taken."""
+        took = stop_process(self.process, grace=grace)
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+        return took
+
+
+def stop_process(process: subprocess.Popen, grace: float = 3.0,
+                 first: int = signal.SIGINT) -> float:
+    """Ask politely, then firmly, then kill; the whole process group, by PID."""
+    started = time.monotonic()
+    if process.poll() is not None:
+        return 0.0
+    for sig in (first, signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            # start_new_session=True made the child a group leader: signal its group
+            # so anything it spawned goes too.
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=grace)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    return time.monotonic() - started
+
+
+def python_command(example: Example) -> list[str]:
+    return [sys.executable, *example.command()]
+
+
+def example_env(example: Example, port: int | None = None,
+                extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONUNBUFFERED"] = "1"
+    # Examples import their chapter's modules; the root must be importable
+    # even when the workbook is not installed (a learner in a plain checkout).
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p
+    )
+    env.update(example.env)
+    if port is not None:
+        env["PORT"] = str(port)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def wait_until_answers(url: str, process: subprocess.Popen | None = None,
+                       timeout: float = DEFAULT_READY_TIMEOUT) -> None:
+    """Poll ``url`` until any HTTP answer comes back (even a 404), or fail.
+
+    Raises ServerFailed at once if the process exits, and after ``timeout``.
+    """
+    deadline = time.monotonic() + timeout
+    delay = 0.02
+    while True:
+        if process is not None and process.poll() is not None:
+            raise ServerFailed(f"exited with code {process.returncode} before answering")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # an HTTP error status is still an answer: the server is up
+        except (OSError, urllib.error.URLError):
+            pass
+        if time.monotonic() > deadline:
+            raise ServerFailed(f"no answer from {url} within {timeout:.0f} s")
+        time.sleep(delay)  # polling interval, not synchronisation: we re-check the socket
+        delay = min(delay * 1.5, 0.25)
+
+
+_BIND_ERRORS = ("address already in use", "errno 98", "eaddrinuse", "couldn't listen")
+
+
+def start_server(example: Example, port: int | None = None,
+                 env: Mapping[str, str] | None = None,
+                 timeout: float = DEFAULT_READY_TIMEOUT, retries: int = 3) -> Server:
+    """Start a server example as a learner would and wait until it answers.
+
+    With no ``port``, picks a free one and retries on a bind failure (the race
+    between picking a port and binding it).
+    """
+    attempt = 0
+    while True:
+        attempt += 1
+        chosen = port or free_port()
+        log = tempfile.NamedTemporaryFile(
+            "w+", prefix=f"{example.id}-", suffix=".log", delete=False
+        )
+        started = time.monotonic()
+        process = subprocess.Popen(
+            python_command(example),
+            cwd=ROOT,
+            env=example_env(example, chosen, env),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        server = Server(example.id, process, chosen, log_path=Path(log.name), _log_file=log)
+        try:
+            wait_until_answers(server.url + example.ready_path, process, timeout)
+        except ServerFailed as exc:
+            server.stop()
+            output = server.output()
+            if (port is None and attempt < retries
+                    and any(s in output.lower() for s in _BIND_ERRORS)):
+                continue
+            raise ServerFailed(
+                f"{example.id} ({example.run_line()}, PORT={chosen}): {exc}\n"
+                f"--- its output ---\n{output}"
+            ) from None
+        server.startup_seconds = time.monotonic() - started
+        return server
+
+
+@contextlib.contextmanager
+def running(example: Example, port: int | None = None,
+            env: Mapping[str, str] | None = None,
+            timeout: float = DEFAULT_READY_TIMEOUT) -> Iterator[Server]:
+    """``with running(example) as server: ...``: started, answered, always stopped."""
+    server = start_server(example, port=port, env=env, timeout=timeout)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass
+class ScriptResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def run_script(example: Example, env: Mapping[str, str] | None = None,
+               timeout: float | None = None) -> ScriptResult:
+    """Run a script example as a process; its output comes back as text."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        python_command(example),
+        cwd=ROOT,
+        env=example_env(example, None, env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = process.communicate(timeout=timeout or example.timeout)
+    except subprocess.TimeoutExpired:
+        stop_process(process, grace=2)
+        out, err = process.communicate()
+        raise ServerFailed(
+            f"{example.id} did not finish within {timeout or example.timeout:.0f} s\n"
+            f"--- stdout ---\n{out}\n--- stderr ---\n{err}"
+        ) from None
+    return ScriptResult(process.returncode, out, err, time.monotonic() - started)
