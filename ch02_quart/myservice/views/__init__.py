@@ -1,0 +1,1 @@
+"""The views of myservice, one blueprint per module."""
