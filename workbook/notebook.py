@@ -1,0 +1,279 @@
+"""Helpers for the classroom notebooks in ``notebooks/``.
+
+In a notebook::
+
+    from workbook import notebook as nb
+    nb.setup()                                  # the workbook's root importable
+    server = nb.start("ch01.time_gevent")       # a catalogue example as a process
+    live = await nb.serve_asgi(app)             # an ASGI app on the kernel's own loop
+    web = await nb.serve_aiohttp(aiohttp_app)   # an aiohttp app on the kernel's own loop
+    await nb.check("the fix works", some_test)  # prints PASS or NOT YET
+    await nb.stop_all()                         # last cell: everything stopped
+
+Everything started here is remembered and stopped by ``stop_all()``; processes
+are also stopped when the kernel exits (``atexit``), so a cell that fails
+half-way through never leaves a server behind. In-loop servers die with the
+kernel anyway.
+
+From a shell::
+
+    python -m workbook.notebook strip notebooks/*.ipynb   # remove outputs before committing
+    python -m workbook.notebook check notebooks/*.ipynb   # exit 1 if any has outputs
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import atexit
+import contextlib
+import inspect
+import os
+import socket
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbook import catalogue, procs
+from workbook.catalogue import ROOT
+
+PASS = "PASS"
+NOT_YET = "NOT YET"
+
+# A file the test suite names (WORKBOOK_NOTEBOOK_PIDS) to learn which processes
+# a notebook started, so it can prove they were all stopped.
+PID_LOG_ENV = "WORKBOOK_NOTEBOOK_PIDS"
+
+_processes: list[procs.Server] = []
+_in_loop: list[LiveServer] = []
+
+
+def setup() -> Path:
+    """Make the chapters importable (also from a plain checkout) and return the root."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return ROOT
+
+
+# -- catalogue examples as processes -------------------------------------------------
+
+def _log_pid(pid: int) -> None:
+    path = os.environ.get(PID_LOG_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"{pid}\n")
+
+
+def start(example_id: str, env: dict | None = None, timeout: float = 30.0) -> procs.Server:
+    """Start a catalogue server example as a process on a free port, ready to answer.
+
+    Blocking, but only for the process's start-up: the kernel's loop has
+    nothing else to serve meanwhile.
+    """
+    server = procs.start_server(catalogue.get(example_id), env=env, timeout=timeout)
+    _processes.append(server)
+    _log_pid(server.pid)
+    return server
+
+
+def run(example_id: str, env: dict | None = None, timeout: float | None = None):
+    """Run a catalogue script example to the end; returns its ScriptResult."""
+    return procs.run_script(catalogue.get(example_id), env=env, timeout=timeout)
+
+
+def stop_processes() -> int:
+    """Stop every process ``start`` started (by PID). Returns how many were running."""
+    stopped = 0
+    while _processes:
+        server = _processes.pop()
+        if server.process.poll() is None:
+            stopped += 1
+        server.stop(grace=2.0)
+    return stopped
+
+
+atexit.register(stop_processes)
+
+
+# -- servers on the kernel's own event loop ------------------------------------------
+
+@dataclass
+class LiveServer:
+    """A server running as a task on this event loop (the notebook kernel's)."""
+
+    name: str
+    port: int
+    _stop: object = field(repr=False, default=None)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def stop(self) -> None:
+        if self._stop is not None:
+            stop, self._stop = self._stop, None
+            await stop()
+        with contextlib.suppress(ValueError):
+            _in_loop.remove(self)
+
+
+def _listening_socket() -> socket.socket:
+    # Bound to port 0 and handed to the server: no race for the port.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
+
+
+async def serve_asgi(app, name: str | None = None, timeout: float = 10.0) -> LiveServer:
+    """Serve an ASGI app (Quart, ...) with Hypercorn on the running loop; returns at once."""
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    sock = _listening_socket()
+    port = sock.getsockname()[1]
+    config = Config()
+    # Hypercorn closes the socket it is given, so it gets a duplicate of ours.
+    config.bind = [f"fd://{os.dup(sock.fileno())}"]
+    config.accesslog = None
+    config.errorlog = None  # quiet in class; errors still reach the client as 500s
+    config.graceful_timeout = 1.0
+    stopping = asyncio.Event()
+    task = asyncio.get_running_loop().create_task(
+        serve(app, config, shutdown_trigger=stopping.wait)
+    )
+
+    async def stop() -> None:
+        stopping.set()
+        try:
+            await asyncio.wait_for(task, timeout=5)
+        except (TimeoutError, asyncio.CancelledError):
+            task.cancel()
+        finally:
+            sock.close()
+
+    live = LiveServer(name or type(app).__name__, port, stop)
+    _in_loop.append(live)
+    await _until_answers(live, task, timeout)
+    return live
+
+
+async def serve_aiohttp(app, name: str | None = None) -> LiveServer:
+    """Serve an ``aiohttp.web.Application`` with AppRunner on the running loop."""
+    from aiohttp import web
+
+    runner = web.AppRunner(app)
+    await runner.setup()
+    sock = _listening_socket()
+    site = web.SockSite(runner, sock)
+    await site.start()
+    live = LiveServer(name or "aiohttp app", sock.getsockname()[1], runner.cleanup)
+    _in_loop.append(live)
+    return live
+
+
+async def _until_answers(live: LiveServer, task: asyncio.Task, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if task.done():
+            task.result()  # raises the server's own error
+            raise RuntimeError(f"{live.name} stopped before answering")
+        with contextlib.suppress(OSError):
+            _, writer = await asyncio.open_connection("127.0.0.1", live.port)
+            writer.close()
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{live.name} did not answer within {timeout} s")
+        await asyncio.sleep(0.02)  # polling interval, not synchronisation
+
+
+async def stop_all() -> str:
+    """Stop everything this kernel started: in-loop servers and processes."""
+    in_loop = len(_in_loop)
+    for live in list(_in_loop):
+        await live.stop()
+    processes = stop_processes()
+    message = f"stopped {in_loop} in-loop server(s) and {processes} process(es)"
+    print(message)
+    return message
+
+
+# -- exercise checks -----------------------------------------------------------------
+
+async def check(name: str, test, hint: str = "") -> bool:
+    """Run ``test`` (a function, sync or async) and say PASS or NOT YET; never raises.
+
+    ``test`` passes when it returns without raising (and does not return False).
+    """
+    try:
+        result = test()
+        if inspect.isawaitable(result):
+            result = await result
+        ok = result is not False
+        why = "" if ok else "the check returned False"
+    except Exception as exc:  # the learner's bug, whatever it is, is the message
+        ok = False
+        why = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    if ok:
+        print(f"{PASS}: {name}")
+    else:
+        print(f"{NOT_YET}: {name}\n    {why}" + (f"\n    hint: {hint}" if hint else ""))
+    return ok
+
+
+# -- keeping notebooks free of outputs -----------------------------------------------
+
+def is_clean(nb) -> bool:
+    return all(
+        not cell.get("outputs") and cell.get("execution_count") is None
+        for cell in nb.cells if cell.cell_type == "code"
+    )
+
+
+def strip_notebook(nb) -> bool:
+    """Remove outputs, execution counts and run metadata. Returns True when changed."""
+    changed = False
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if cell.get("outputs") or cell.get("execution_count") is not None:
+            changed = True
+        cell["outputs"] = []
+        cell["execution_count"] = None
+        for key in ("execution", "collapsed", "scrolled"):
+            if key in cell.metadata:
+                del cell.metadata[key]
+                changed = True
+    for key in ("widgets",):
+        if key in nb.metadata:
+            del nb.metadata[key]
+            changed = True
+    return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    import nbformat
+
+    parser = argparse.ArgumentParser(prog="python -m workbook.notebook")
+    parser.add_argument("command", choices=["strip", "check"])
+    parser.add_argument("paths", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    dirty = []
+    for path in args.paths:
+        nb = nbformat.read(path, as_version=4)
+        if args.command == "strip":
+            if strip_notebook(nb):
+                nbformat.write(nb, path)
+                print(f"stripped {path}")
+        elif not is_clean(nb):
+            dirty.append(path)
+    for path in dirty:
+        print(f"{path} has outputs: run python -m workbook.notebook strip {path}")
+    return 1 if dirty else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
