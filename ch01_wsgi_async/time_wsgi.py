@@ -7,6 +7,8 @@ with its typos fixed (see the chapter README's errata).
 Run it:   python ch01_wsgi_async/time_wsgi.py        (PORT=8001 by default)
 Ask it:   curl -i http://127.0.0.1:8001/
 Expect:   200, Content-Type: application/json, {"time": 1763812345.678}
+          GET /slow waits 100 ms (time.sleep: this thread is blocked) and
+          answers {"time": ..., "slept": 0.1}: the worker-pool lesson's "backend".
           Any other path gives 404, any method but GET/HEAD gives 405,
           both with a JSON error body.
 """
@@ -15,15 +17,23 @@ import json
 import os
 import time
 
+SLOW_SECONDS = 0.1  # the pretend backend call behind GET /slow
+
 
 def application(environ, start_response):
     # WSGI has no router: the app reads the path and method from ``environ``.
-    if environ.get("PATH_INFO", "/") != "/":
+    path = environ.get("PATH_INFO", "/")
+    if path not in ("/", "/slow"):
         return error(start_response, "404 Not Found", "no such path")
     if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
         return error(start_response, "405 Method Not Allowed", "use GET",
                      [("Allow", "GET, HEAD")])
-    body = json.dumps({"time": time.time()}).encode("utf-8")
+    answer = {"time": time.time()}
+    if path == "/slow":
+        # A synchronous wait: the thread serving this request can do nothing else.
+        time.sleep(SLOW_SECONDS)
+        answer = {"time": time.time(), "slept": SLOW_SECONDS}
+    body = json.dumps(answer).encode("utf-8")
     headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
     start_response("200 OK", headers)
     return [body]

@@ -30,3 +30,16 @@ def test_wrong_method_is_a_json_405_with_allow():
     assert response.status_code == 405
     assert response.headers["Allow"] == "GET, HEAD"
     assert response.json["error"] == "405 Method Not Allowed"
+
+
+def test_slow_waits_then_answers_with_slept():
+    started = time.monotonic()
+    response = Client(application).get("/slow")
+    assert time.monotonic() - started >= 0.1  # time.sleep really blocked this thread
+    assert response.status_code == 200
+    assert response.json["slept"] == 0.1
+    assert isinstance(response.json["time"], float)
+
+
+def test_slow_with_wrong_method_is_405():
+    assert Client(application).post("/slow").status_code == 405
