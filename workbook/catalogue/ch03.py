@@ -18,6 +18,28 @@ EXAMPLES = [
                   note="the view raises on purpose; the handler answers JSON"),
         ),
     ),
+    Example(
+        id="ch03.heroes_api",
+        file="ch03_testing/heroes_api.py",
+        summary="A local stand-in for MDN's superheroes.json (HEROES_FORMAT=2 shows drift)",
+        port=8210,
+        probes=(
+            Probe("/superheroes.json", content_type="application/json",
+                  json={"squadName": "Super hero squad", "members": list}),
+            Probe("/villains.json", status=404, content_type="application/json",
+                  json={"message": "try /superheroes.json"}),
+            Probe("/superheroes.json", method="POST", status=405,
+                  expect_headers={"Allow": "GET, HEAD"}),
+        ),
+    ),
+    Example(
+        id="ch03.superheroes",
+        file="ch03_testing/superheroes.py",
+        summary="The book's unit-test target: heroes over an age, read from an HTTP API",
+        kind="script",
+        args=("30", "--stand-in"),
+        stdout_contains=("Madame Uppercut is over 30", "Eternal Flame is over 30"),
+    ),
 ]
 
 # Files in ch03_testing/ that belong to an example without being one.
