@@ -58,5 +58,26 @@ EXAMPLES = [
     ),
 ]
 
+EXAMPLES += [
+    Example(
+        id="ch01.worker_pool_wsgi",
+        file="ch01_wsgi_async/worker_pool_wsgi.py",
+        summary="The WSGI time app on a synchronous server with exactly 8 worker threads",
+        port=8008,
+        probes=TIME_PROBES,
+    ),
+    Example(
+        id="ch01.worker_pool_lesson",
+        file="ch01_wsgi_async/worker_pool_lesson.py",
+        kind="script",
+        summary="N simultaneous /slow requests to the 8-thread pool and five async servers, timed",
+        args=("--requests", "40"),
+        stdout_contains=("40 simultaneous GET /slow requests",
+                         "server                  wall s    req/s  floor s    ok",
+                         "wsgi pool (8 threads)", "gevent", "twisted", "tornado", "aiohttp",
+                         "quart + hypercorn"),
+    ),
+]
+
 # Files in ch01_wsgi_async/ that belong to an example without being one.
 SUPPORT_FILES: list[str] = []
