@@ -1,0 +1,184 @@
+"""A local stand-in for Slack's Web API: ``auth.test``, ``chat.postMessage``, ``oauth.v2.access``.
+
+What it shows: the wire format Jeeves's ``slack_sdk`` client speaks, on your
+machine. Methods are ``POST /api/<method>`` with a form or JSON body and the
+bot token as ``Authorization: Bearer <token>``; answers are JSON with
+``"ok": true`` or ``"ok": false, "error": "<code>"`` (HTTP 200, as Slack does).
+It records every message it accepts, so tests and ``jeeves chat`` can read them.
+
+Run it:   python -m ch04_jeeves.devtools.slack_standin    (PORT=8390 by default)
+          SLACK_STANDIN_TOKEN sets the accepted bot token (default xoxb-standin),
+          SLACK_STANDIN_FAIL_CHANNELS=C1,C2 makes posts to those channels fail.
+Ask it:   curl -X POST -H "Authorization: Bearer xoxb-standin" http://127.0.0.1:8390/api/auth.test
+Expect:   {"ok": true, "user_id": "U0JEEVES", ...}; a wrong token gives
+          {"ok": false, "error": "invalid_auth"}.
+Read:     GET /_standin/messages[?channel=C1] -> {"messages": [...]}; DELETE clears them;
+          GET /_standin/calls: every chat.postMessage call, accepted or not.
+          POST /_standin/config {"fail_channels": ["C1"]} changes behaviour.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import os
+import time
+
+from aiohttp import web
+
+BOT_USER_ID = "U0JEEVES"
+TEAM = {"id": "T0STANDIN", "name": "Stand-in workspace"}
+STATE = web.AppKey("state", dict)
+
+
+def make_app(token: str = "xoxb-standin", fail_channels=(), client_id: str = "standin-client",
+             client_secret: str = "standin-secret", oauth_code: str = "standin-code") -> web.Application:
+    app = web.Application()
+    app[STATE] = {
+        "token": token, "fail_channels": set(fail_channels), "messages": [], "calls": [],
+        "client": (client_id, client_secret), "code": oauth_code, "ts": itertools.count(1),
+    }
+    app.router.add_post("/api/auth.test", auth_test)
+    app.router.add_post("/api/chat.postMessage", post_message)
+    app.router.add_post("/api/oauth.v2.access", oauth_access)
+    app.router.add_route("*", "/api/{method}", unknown_method)
+    app.router.add_get("/_standin/messages", read_messages)
+    app.router.add_get("/_standin/calls", read_calls)
+    app.router.add_delete("/_standin/messages", clear_messages)
+    app.router.add_post("/_standin/config", configure)
+    app.router.add_get("/", index)
+    return app
+
+
+async def arguments(request: web.Request) -> dict:
+    """Slack accepts query, form or JSON arguments; so do we."""
+    args = dict(request.query)
+    if request.content_type == "application/json":
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            args.update(body)
+    elif request.can_read_body:
+        args.update(await request.post())
+    return args
+
+
+def bearer_ok(request: web.Request) -> bool:
+    state = request.app[STATE]
+    header = request.headers.get("Authorization", "")
+    return header == f"Bearer {state['token']}"
+
+
+def fail(error: str) -> web.Response:
+    return web.json_response({"ok": False, "error": error})
+
+
+async def auth_test(request: web.Request) -> web.Response:
+    await arguments(request)
+    if not bearer_ok(request):
+        return fail("not_authed" if "Authorization" not in request.headers else "invalid_auth")
+    return web.json_response({"ok": True, "url": "https://standin.slack.local/", "team": TEAM["name"],
+                              "user": "jeeves", "team_id": TEAM["id"], "user_id": BOT_USER_ID,
+                              "bot_id": "B0JEEVES"})
+
+
+async def post_message(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    args = await arguments(request)
+    state["calls"].append({"method": "chat.postMessage", "args": args})
+    if not bearer_ok(request):
+        return fail("not_authed" if "Authorization" not in request.headers else "invalid_auth")
+    channel = args.get("channel")
+    if not channel:
+        return fail("channel_not_found")
+    if not (args.get("text") or args.get("blocks")):
+        return fail("no_text")
+    if channel in state["fail_channels"]:
+        return fail("channel_not_found")
+    ts = f"{int(time.time())}.{next(state['ts']):06d}"
+    message = {"type": "message", "channel": channel, "text": args.get("text", ""),
+               "thread_ts": args.get("thread_ts"), "ts": ts, "user": BOT_USER_ID,
+               "bot_id": "B0JEEVES"}
+    state["messages"].append(message)
+    return web.json_response({"ok": True, "channel": channel, "ts": ts, "message": message})
+
+
+async def oauth_access(request: web.Request) -> web.Response:
+    """The OAuth v2 code exchange; client credentials by HTTP Basic or in the body."""
+    state = request.app[STATE]
+    args = await arguments(request)
+    client = (args.get("client_id"), args.get("client_secret"))
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Basic "):
+        try:
+            client = tuple(base64.b64decode(header[6:]).decode().split(":", 1))
+        except ValueError:
+            return fail("invalid_client_id")
+    if client != state["client"]:
+        return fail("invalid_client_id" if client[0] != state["client"][0] else "bad_client_secret")
+    if args.get("code") != state["code"]:
+        return fail("invalid_code")
+    return web.json_response({
+        "ok": True, "access_token": state["token"], "token_type": "bot",
+        "scope": "app_mentions:read,chat:write,im:history", "bot_user_id": BOT_USER_ID,
+        "app_id": "A0STANDIN", "team": TEAM, "enterprise": None,
+        "authed_user": {"id": "U0LEARNER"},
+    })
+
+
+async def unknown_method(request: web.Request) -> web.Response:
+    # Real Slack answers an unknown method with "ok": false too; a 404 makes the
+    # mistake louder while developing.
+    return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
+
+
+async def read_messages(request: web.Request) -> web.Response:
+    messages = request.app[STATE]["messages"]
+    channel = request.query.get("channel")
+    if channel:
+        messages = [m for m in messages if m["channel"] == channel]
+    return web.json_response({"messages": messages})
+
+
+async def read_calls(request: web.Request) -> web.Response:
+    return web.json_response({"calls": request.app[STATE]["calls"]})
+
+
+async def clear_messages(request: web.Request) -> web.Response:
+    request.app[STATE]["messages"].clear()
+    return web.json_response({"ok": True})
+
+
+async def configure(request: web.Request) -> web.Response:
+    try:
+        body = await request.json()
+    except ValueError:
+        return web.json_response({"ok": False, "error": "body is not JSON"}, status=400)
+    if not isinstance(body, dict) or not isinstance(body.get("fail_channels", []), list):
+        return web.json_response({"ok": False, "error": "expected {\"fail_channels\": [...]}"},
+                                 status=400)
+    state = request.app[STATE]
+    state["fail_channels"] = set(body.get("fail_channels", []))
+    return web.json_response({"ok": True, "fail_channels": sorted(state["fail_channels"])})
+
+
+async def index(request: web.Request) -> web.Response:
+    return web.json_response({"standin": "slack", "api": str(request.url.with_path("/api/")),
+                              "methods": ["auth.test", "chat.postMessage", "oauth.v2.access"]})
+
+
+def main() -> None:
+    port = int(os.environ.get("PORT", "8390"))
+    fail_channels = [c for c in os.environ.get("SLACK_STANDIN_FAIL_CHANNELS", "").split(",") if c]
+    app = make_app(token=os.environ.get("SLACK_STANDIN_TOKEN", "xoxb-standin"),
+                   fail_channels=fail_channels)
+    print(f"Serving on http://127.0.0.1:{port}/api/ (Slack Web API stand-in; Ctrl-C to stop)",
+          flush=True)
+    # run_app handles SIGINT and SIGTERM and shuts down cleanly.
+    web.run_app(app, host="127.0.0.1", port=port, print=None, shutdown_timeout=1.0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""The Jeeves app factory: one Slack events endpoint, the work done in the background.
+
+Slack wants an answer within 3 seconds and retries otherwise, so the endpoint
+only checks the request (signature, shape, not seen before) and acknowledges;
+the reply is worked out and sent by a background task, which logs the outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+
+import aiohttp
+from quart import Quart, current_app, request
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from werkzeug.exceptions import HTTPException
+
+from . import slack
+from .actions import Result, dispatch
+from .config import Settings, from_env
+from .models import Log, SeenEvent, init_db, make_engine, make_sessionmaker, user_id_for_slack_id
+from .weather import WeatherClient
+
+log = logging.getLogger("jeeves")
+
+
+@dataclass
+class Resources:
+    """What the app opens at start-up and closes at shutdown."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    slack: AsyncWebClient
+    http: aiohttp.ClientSession
+    weather: WeatherClient
+
+
+def create_app(settings: Settings | None = None) -> Quart:
+    """Build Jeeves. With no settings, read the environment (raises ConfigError if incomplete)."""
+    settings = settings or from_env()
+    app = Quart(__name__, instance_path=str(settings.instance_path))
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # Slack's events are small
+    app.config["JEEVES"] = settings
+
+    @app.before_serving
+    async def open_resources():
+        engine = make_engine(settings.database_url)
+        await init_db(engine)
+        http = aiohttp.ClientSession()
+        app.extensions["jeeves"] = Resources(
+            engine=engine, sessions=make_sessionmaker(engine),
+            slack=slack.make_client(settings.bot_token, settings.slack_api_url),
+            http=http,
+            weather=WeatherClient(http, settings.weather_api_url, settings.geocoding_api_url,
+                                  settings.weather_timeout),
+        )
+
+    @app.after_serving
+    async def close_resources():
+        # Quart has already waited for the background tasks when this runs.
+        res: Resources = app.extensions.pop("jeeves")
+        await res.http.close()
+        await res.engine.dispose()
+
+    @app.errorhandler(HTTPException)
+    async def http_error(exc: HTTPException):
+        return {"ok": False, "error": exc.name, "message": exc.description}, exc.code
+
+    @app.get("/")
+    async def index():
+        return {"name": "jeeves", "status": "ok",
+                "endpoints": {"POST /slack/events": "Slack Events API (signed requests only)"}}
+
+    @app.post("/slack/events")
+    async def slack_events():
+        body = await request.get_data()
+        try:
+            slack.verify(settings.signing_secret,
+                         request.headers.get("X-Slack-Request-Timestamp"),
+                         request.headers.get("X-Slack-Signature"), body)
+        except slack.BadSignature as exc:
+            return {"ok": False, "error": str(exc)}, 401
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return bad_request("body is not JSON")
+        if not isinstance(payload, dict):
+            return bad_request("body is not a JSON object")
+        kind = payload.get("type")
+        if kind == "url_verification":
+            challenge = payload.get("challenge")
+            if not isinstance(challenge, str):
+                return bad_request("url_verification without a challenge")
+            return {"challenge": challenge}
+        if kind != "event_callback":
+            return bad_request(f"unsupported payload type {kind!r}")
+        event, event_id = payload.get("event"), payload.get("event_id")
+        if not isinstance(event, dict) or not isinstance(event_id, str) or not event_id:
+            return bad_request("event_callback needs an event object and an event_id")
+        ignored = why_ignore(event)
+        if ignored:
+            return {"ok": True, "ignored": ignored}
+        user, channel = event.get("user"), event.get("channel")
+        if not isinstance(user, str) or not isinstance(channel, str):
+            return bad_request("event needs a user and a channel")
+        text = event_text(event)
+        res: Resources = app.extensions["jeeves"]
+        # Remember the event id before acknowledging: Slack retries (X-Slack-Retry-Num)
+        # carry the same event_id, and a second insert fails on the primary key.
+        try:
+            async with res.sessions.begin() as session:
+                session.add(SeenEvent(event_id=event_id[:64]))
+        except IntegrityError:
+            return {"ok": True, "duplicate": True}
+        thread_ts = event.get("thread_ts") if isinstance(event.get("thread_ts"), str) else None
+        app.add_background_task(handle_message, event_id[:64], user, channel, text, thread_ts)
+        return {"ok": True}
+
+    return app
+
+
+def bad_request(message: str):
+    return {"ok": False, "error": message}, 400
+
+
+def why_ignore(event: dict) -> str | None:
+    """Events we acknowledge but do not answer; None for the ones we answer."""
+    kind = event.get("type")
+    if kind not in ("app_mention", "message"):
+        return f"event type {kind!r}"
+    if event.get("bot_id") or event.get("subtype"):
+        # Our own replies (and edits, joins...) come back as message events: never answer them.
+        return "bot message or subtype"
+    if kind == "message" and event.get("channel_type", "im") != "im":
+        # In a channel Slack also sends app_mention for a mention; answer that one only.
+        return "channel message without a mention"
+    return None
+
+
+def event_text(event: dict) -> str:
+    """The message's text, or the text inside its rich-text ``blocks`` if it has none."""
+    text = event.get("text")
+    if isinstance(text, str) and text.strip():
+        return text
+    parts: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "text" and isinstance(node.get("text"), str):
+                parts.append(node["text"])
+            for value in node.values():
+                if isinstance(value, (list, dict)):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(event.get("blocks") or [])
+    return "".join(parts)
+
+
+async def handle_message(event_id: str, slack_user: str, channel: str, text: str,
+                         thread_ts: str | None) -> None:
+    """Work out the reply, send it, and log the outcome (errors included)."""
+    res: Resources = current_app.extensions["jeeves"]
+    user_id = None
+    try:
+        user_id = await user_id_for_slack_id(res.sessions, slack_user)
+        result = await dispatch(text, user_id, res.sessions, res.weather)
+    except Exception as exc:  # a bug or a database failure: say sorry, log it
+        log.exception("event %s failed", event_id)
+        result = Result("unknown", "error", "Sorry, something went wrong on my side.",
+                        f"{type(exc).__name__}: {exc}")
+    refused = await slack.post_reply(res.slack, channel, result.reply, thread_ts)
+    outcome, detail = result.outcome, result.detail
+    if refused:
+        outcome = "reply_failed"
+        detail = f"Slack refused the reply: {refused}" + (f"; {detail}" if detail else "")
+    async with res.sessions.begin() as session:
+        session.add(Log(user_id=user_id, event_id=event_id, service=result.service,
+                        message=text[:4000], outcome=outcome, detail=detail[:4000]))
+
+
+async def wait_for_background_tasks(app: Quart) -> None:
+    """Tests: wait until every background task (and any they started) has finished."""
+    while app.background_tasks:
+        await asyncio.gather(*list(app.background_tasks), return_exceptions=True)

@@ -1,0 +1,168 @@
+"""Jeeves's data: users, the services the bot offers, and a log of what it did.
+
+SQLAlchemy 2 declarative classes, used through the asyncio extension so a
+query never blocks the event loop. The same models run on SQLite (aiosqlite)
+and PostgreSQL (psycopg 3); nothing here is specific to either.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.pool import StaticPool
+from werkzeug.security import check_password_hash, generate_password_hash
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    slack_id: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    location: Mapped[str | None] = mapped_column(String(200))
+    config: Mapped[dict] = mapped_column(JSON, default=dict)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    logs: Mapped[list[Log]] = relationship(back_populates="user")
+
+    def set_password(self, password: str) -> None:
+        # A slow, salted hash (scrypt): see ch04_jeeves/password_hash.py for why.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email or self.slack_id}>"
+
+
+class Service(Base):
+    """An action the bot offers; a disabled one refuses politely."""
+
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Log(Base):
+    """One handled message: who, which service, what was said, how it went."""
+
+    __tablename__ = "logs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Slack's event_id: unique, so one event can never be logged twice.
+    event_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    service: Mapped[str] = mapped_column(String(50))
+    message: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(20))  # ok, refused, unknown, error, reply_failed
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User | None] = relationship(back_populates="logs")
+
+
+class SeenEvent(Base):
+    """Slack event ids already accepted: Slack retries, we answer once."""
+
+    __tablename__ = "seen_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+DEFAULT_SERVICES = (
+    ("weather", "weather [in] <place>: the weather now"),
+    ("location", "config location <place> / get location: remember where you are"),
+)
+
+
+def make_engine(url: str) -> AsyncEngine:
+    if url.startswith("sqlite") and (":memory:" in url or url.rstrip("/").endswith("sqlite+aiosqlite:")):
+        # An in-memory SQLite database lives in one connection: share it.
+        return create_async_engine(url, poolclass=StaticPool,
+                                   connect_args={"check_same_thread": False})
+    if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        serialise_sqlite_writes(engine)
+        return engine
+    return create_async_engine(url, pool_size=10, max_overflow=10)
+
+
+def serialise_sqlite_writes(engine: AsyncEngine) -> None:
+    """SQLite allows one writer: take the write lock when a transaction begins.
+
+    With Python's default (deferred) transactions, two sessions that both read
+    and then write deadlock and one fails at once with "database is locked".
+    ``BEGIN IMMEDIATE`` makes the second wait (up to ``timeout``) instead.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def init_db(engine: AsyncEngine) -> None:
+    """Create the tables (idempotent) and the default services if they are missing."""
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+    async with make_sessionmaker(engine)() as session, session.begin():
+        existing = set((await session.scalars(select(Service.name))).all())
+        session.add_all(Service(name=name, description=desc)
+                        for name, desc in DEFAULT_SERVICES if name not in existing)
+
+
+async def user_id_for_slack_id(sessions: async_sessionmaker[AsyncSession], slack_id: str) -> int:
+    """The id of the user behind a Slack id, created on first contact.
+
+    Two first messages from one person can arrive together: the unique
+    constraint lets one insert win, and the other reads the winner's row.
+    """
+    for _ in range(2):
+        async with sessions() as session:
+            found = await session.scalar(select(User.id).where(User.slack_id == slack_id))
+        if found is not None:
+            return found
+        try:
+            async with sessions.begin() as session:
+                user = User(slack_id=slack_id, config={})
+                session.add(user)
+            return user.id
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"could not create a user for {slack_id}")
