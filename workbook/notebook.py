@@ -190,7 +190,7 @@ async def _until_answers(live: LiveServer, task: asyncio.Task, timeout: float) -
         await asyncio.sleep(0.02)  # polling interval, not synchronisation
 
 
-async def stop_all() -> str:
+async def stop_all() -> None:
     """Stop everything this kernel started: in-loop servers and processes."""
     in_loop = len(_in_loop)
     for live in list(_in_loop):
@@ -198,15 +198,15 @@ async def stop_all() -> str:
     processes = stop_processes()
     message = f"stopped {in_loop} in-loop server(s) and {processes} process(es)"
     print(message)
-    return message
 
 
 # -- exercise checks -----------------------------------------------------------------
 
-async def check(name: str, test, hint: str = "") -> bool:
-    """Run ``test`` (a function, sync or async) and say PASS or NOT YET; never raises.
+async def check(name: str, test, hint: str = "") -> None:
+    """Run ``test`` (a function, sync or async) and print PASS or NOT YET; never raises.
 
     ``test`` passes when it returns without raising (and does not return False).
+    Returns nothing, so the cell shows only the verdict.
     """
     try:
         result = test()
@@ -221,7 +221,6 @@ async def check(name: str, test, hint: str = "") -> bool:
         print(f"{PASS}: {name}")
     else:
         print(f"{NOT_YET}: {name}\n    {why}" + (f"\n    hint: {hint}" if hint else ""))
-    return ok
 
 
 # -- keeping notebooks free of outputs -----------------------------------------------

@@ -30,6 +30,12 @@ class Notebook:
 
 
 NOTEBOOKS: tuple[Notebook, ...] = (
+    Notebook(
+        file="notebooks/02_quart.ipynb",
+        chapter="ch02",
+        covers=("ch02.quart_basic", "ch02.myservice"),
+        solutions="notebooks/solutions/02_quart.py",
+    ),
 )
 
 
