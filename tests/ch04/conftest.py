@@ -1,0 +1,136 @@
+"""Fixtures for Jeeves: a fresh database per test (SQLite and PostgreSQL), the stand-ins, the app.
+
+The stand-ins are the real aiohttp servers from ``ch04_jeeves/devtools``, on a
+free port of this test's event loop; Jeeves reaches them over HTTP through its
+normal clients (``slack_sdk`` for Slack, aiohttp for the weather).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+
+import psycopg
+import pytest
+from aiohttp.test_utils import TestServer
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from ch04_jeeves.devtools import slack_standin, weather_standin
+from ch04_jeeves.jeeves import create_app, slack
+from ch04_jeeves.jeeves.app import wait_for_background_tasks
+from ch04_jeeves.jeeves.config import Settings
+from ch04_jeeves.jeeves.models import Log
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """An empty database of each kind, private to this test (so ``-n auto`` is safe)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'jeeves.db'}"
+        return
+    server = request.getfixturevalue("postgres_url")
+    name = "jeeves_" + uuid.uuid4().hex[:16]
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(server).set(drivername="postgresql+psycopg", database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class Standin:
+    """A running stand-in: its URL, and its recorded state for assertions."""
+
+    def __init__(self, server: TestServer, state_key):
+        self.server = server
+        self.url = str(server.make_url("/")).rstrip("/")
+        self.state = server.app[state_key]
+
+
+@pytest.fixture
+async def slack_api():
+    token = "xoxb-test-" + secrets.token_hex(6)
+    server = TestServer(slack_standin.make_app(token=token), host="127.0.0.1", port=0)
+    await server.start_server()
+    try:
+        yield Standin(server, slack_standin.STATE)
+    finally:
+        await server.close()
+
+
+@pytest.fixture
+async def weather_api():
+    server = TestServer(weather_standin.make_app(), host="127.0.0.1", port=0)
+    await server.start_server()
+    try:
+        yield Standin(server, weather_standin.STATE)
+    finally:
+        await server.close()
+
+
+@pytest.fixture
+def settings(db_url, slack_api, weather_api, tmp_path):
+    return Settings(
+        signing_secret=secrets.token_hex(32), bot_token=slack_api.state["token"],
+        database_url=db_url, slack_api_url=slack_api.url + "/api/",
+        weather_api_url=weather_api.url, geocoding_api_url=weather_api.url,
+        weather_timeout=2.0, instance_path=tmp_path,
+    )
+
+
+def event(text: str, *, event_id: str | None = None, channel: str = "D0TEST",
+          user: str = "U0TEST", kind: str = "message", **extra) -> dict:
+    """A Slack ``event_callback`` payload as the Events API sends it."""
+    inner = {"type": kind, "user": user, "text": text, "channel": channel,
+             "ts": "1700000000.000100", "event_ts": "1700000000.000100", **extra}
+    if kind == "message":
+        inner.setdefault("channel_type", "im")
+    return {"type": "event_callback", "team_id": "T0STANDIN", "api_app_id": "A0STANDIN",
+            "event_id": event_id or "Ev" + uuid.uuid4().hex[:16].upper(),
+            "event_time": 1700000000, "event": inner}
+
+
+class Running:
+    """Jeeves started as for serving, with a test client and helpers."""
+
+    def __init__(self, app, test_app, settings: Settings):
+        self.app = app
+        self.client = test_app.test_client()
+        self.settings = settings
+
+    async def drain(self) -> None:
+        await wait_for_background_tasks(self.app)
+
+    @property
+    def sessions(self):
+        return self.app.extensions["jeeves"].sessions
+
+    async def post(self, body: bytes | dict, *, secret: str | None = None,
+                   timestamp: int | None = None, headers: dict | None = None):
+        """POST to /slack/events, signed like Slack would (unless headers are given)."""
+        raw = json.dumps(body).encode() if isinstance(body, dict) else body
+        if headers is None:
+            headers = slack.signed_headers(secret or self.settings.signing_secret, raw, timestamp)
+        return await self.client.post("/slack/events", data=raw, headers=headers)
+
+    async def logs(self) -> list[Log]:
+        async with self.sessions() as session:
+            return list((await session.scalars(select(Log).order_by(Log.id))).all())
+
+
+@pytest.fixture
+def make_event():
+    return event
+
+
+@pytest.fixture
+async def jeeves(settings):
+    """Jeeves with before_serving run. Leaving ``test_app()`` runs Quart's shutdown,
+    which waits for every background task; ``drain()`` does it mid-test."""
+    app = create_app(settings)
+    async with app.test_app() as test_app:
+        yield Running(app, test_app, settings)
