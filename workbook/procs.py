@@ -101,6 +101,16 @@ def stop_process(process: subprocess.Popen, grace: float = 3.0,
     return time.monotonic() - started
 
 
+def _default_sigint() -> None:
+    """In the child, before exec: let Ctrl-C (SIGINT) act as it does in a terminal.
+
+    A process started in the background by a non-interactive shell (CI, ``cmd &``)
+    inherits SIGINT as *ignored*, and Python then installs no KeyboardInterrupt
+    handler; the example would never see the Ctrl-C our tests send.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def python_command(example: Example) -> list[str]:
     return [sys.executable, *example.command()]
 
@@ -123,10 +133,13 @@ def example_env(example: Example, port: int | None = None,
 
 
 def wait_until_answers(url: str, process: subprocess.Popen | None = None,
-                       timeout: float = DEFAULT_READY_TIMEOUT) -> None:
+                       timeout: float = DEFAULT_READY_TIMEOUT,
+                       max_interval: float = 0.25) -> None:
     """Poll ``url`` until any HTTP answer comes back (even a 404), or fail.
 
     Raises ServerFailed at once if the process exits, and after ``timeout``.
+    ``max_interval`` caps the growing pause between polls (the benchmark
+    lowers it to time start-ups more finely).
     """
     deadline = time.monotonic() + timeout
     delay = 0.02
@@ -134,16 +147,20 @@ def wait_until_answers(url: str, process: subprocess.Popen | None = None,
         if process is not None and process.poll() is not None:
             raise ServerFailed(f"exited with code {process.returncode} before answering")
         try:
-            with urllib.request.urlopen(url, timeout=2):
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                # Read the whole answer: a server still writing it when we go on
+                # might be interrupted mid-request (wsgiref swallows a Ctrl-C there).
+                resp.read()
                 return
-        except urllib.error.HTTPError:
+        except urllib.error.HTTPError as err:
+            err.read()
             return  # an HTTP error status is still an answer: the server is up
         except (OSError, urllib.error.URLError):
             pass
         if time.monotonic() > deadline:
             raise ServerFailed(f"no answer from {url} within {timeout:.0f} s")
         time.sleep(delay)  # polling interval, not synchronisation: we re-check the socket
-        delay = min(delay * 1.5, 0.25)
+        delay = min(delay * 1.5, max_interval)
 
 
 _BIND_ERRORS = ("address already in use", "errno 98", "eaddrinuse", "couldn't listen")
@@ -151,7 +168,8 @@ _BIND_ERRORS = ("address already in use", "errno 98", "eaddrinuse", "couldn't li
 
 def start_server(example: Example, port: int | None = None,
                  env: Mapping[str, str] | None = None,
-                 timeout: float = DEFAULT_READY_TIMEOUT, retries: int = 3) -> Server:
+                 timeout: float = DEFAULT_READY_TIMEOUT, retries: int = 3,
+                 max_interval: float = 0.25) -> Server:
     """Start a server example as a learner would and wait until it answers.
 
     With no ``port``, picks a free one and retries on a bind failure (the race
@@ -173,10 +191,11 @@ def start_server(example: Example, port: int | None = None,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_default_sigint,
         )
         server = Server(example.id, process, chosen, log_path=Path(log.name), _log_file=log)
         try:
-            wait_until_answers(server.url + example.ready_path, process, timeout)
+            wait_until_answers(server.url + example.ready_path, process, timeout, max_interval)
         except ServerFailed as exc:
             server.stop()
             output = server.output()
@@ -224,6 +243,7 @@ def run_script(example: Example, env: Mapping[str, str] | None = None,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=_default_sigint,
     )
     try:
         out, err = process.communicate(timeout=timeout or example.timeout)
