@@ -49,10 +49,14 @@ def error(start_response, status, message, extra_headers=()):
 if __name__ == "__main__":
     from wsgiref.simple_server import make_server
 
+    import signal
+
+    # wsgiref catches *every* exception raised while it handles a request,
+    # KeyboardInterrupt included: a Ctrl-C that lands mid-request would be
+    # printed and forgotten. The OS default for SIGINT just ends the process.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     port = int(os.environ.get("PORT", "8001"))
     with make_server("127.0.0.1", port, application) as server:
         print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
+        server.serve_forever()
