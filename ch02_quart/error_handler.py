@@ -1,0 +1,44 @@
+"""A custom 500 handler: a JSON error instead of an HTML page, and no leak.
+
+What it shows: ``@app.errorhandler(500)`` is called for any exception a view
+does not handle. Since Flask 2 / Quart 0.19 it receives an
+``InternalServerError`` whose ``original_exception`` is the real error
+(``TypeError('SomeException')``). Quart logs that one, with its traceback,
+for us; the handler sends the client a generic message: error details
+(messages, paths, SQL) must not leak to clients.
+
+``app.run(debug=True)``, as the book writes it, bypasses this handler: in
+debug mode Quart re-raises the exception (``PROPAGATE_EXCEPTIONS``) and shows
+its own traceback page, with your source code, to whoever made the request.
+Never turn debug on in production.
+
+Run it:   python ch02_quart/error_handler.py        (PORT=8114 by default)
+Ask it:   curl -i http://127.0.0.1:8114/api
+Expect:   500, application/json, {"Error": "Internal Server Error",
+          "description": "..."}; the server log shows the TypeError.
+          /nope gives Quart's ordinary 404 (only 500 is customised here).
+"""
+
+import os
+
+from quart import Quart
+
+app = Quart(__name__)
+
+
+@app.errorhandler(500)
+async def error_handling(error):
+    # error.original_exception is the TypeError; Quart has already logged it,
+    # with its traceback, in the server log. The client gets the generic text.
+    return {"Error": error.name, "description": error.description}, 500
+
+
+@app.route("/api")
+async def my_microservice():
+    raise TypeError("SomeException")
+
+
+if __name__ == "__main__":
+    port = int(os.environ.get("PORT", "8114"))
+    print(f"Serving on http://127.0.0.1:{port}/api (Ctrl-C to stop)", flush=True)
+    app.run(host="127.0.0.1", port=port)  # not debug=True: see the docstring
