@@ -69,14 +69,22 @@ def error(start_response, status, message, extra_headers=()):
 
 
 if __name__ == "__main__":
-    from wsgiref.simple_server import WSGIRequestHandler, make_server
+    from socketserver import ThreadingMixIn
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
     class QuietHandler(WSGIRequestHandler):
         def log_request(self, *args):  # keep the console for the URL and errors
             pass
 
+    class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+        # Requests run in threads, so Ctrl-C always lands in the main thread's
+        # accept loop. Single-threaded, a Ctrl-C during a response is swallowed
+        # by wsgiref's catch-all error handler and the server keeps running.
+        daemon_threads = True
+
     port = int(os.environ.get("PORT", "8210"))
-    with make_server("127.0.0.1", port, make_app(), handler_class=QuietHandler) as server:
+    with make_server("127.0.0.1", port, make_app(), server_class=ThreadingWSGIServer,
+                     handler_class=QuietHandler) as server:
         print(f"Serving on http://127.0.0.1:{port}/superheroes.json (Ctrl-C to stop)",
               flush=True)
         try:

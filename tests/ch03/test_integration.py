@@ -7,42 +7,14 @@ Run only these with ``pytest -m integration``.
 """
 
 import asyncio
-import contextlib
-import socket
 
-import httpx
 import pytest
-from hypercorn.asyncio import serve
-from hypercorn.config import Config
 
 from ch02_quart.quart_basic import app as basic_app
 from ch03_testing.quart_error import app as error_app
+from tests.ch03.serving import served
 
 pytestmark = pytest.mark.integration
-
-
-@contextlib.asynccontextmanager
-async def served(app):
-    """Serve ``app`` with Hypercorn on a fresh loopback port; yield its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    port = sock.getsockname()[1]
-    config = Config()
-    # Hypercorn adopts our already-bound socket (and closes it when it stops)
-    config.bind = [f"fd://{sock.detach()}"]
-    config.accesslog = None
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(app, config, shutdown_trigger=stop.wait))
-    try:
-        url = f"http://127.0.0.1:{port}"
-        async with httpx.AsyncClient(base_url=url, timeout=10) as client:
-            # the socket already listens, so the first request simply waits in its backlog
-            yield client
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=10)
 
 
 async def test_basic_over_real_http():
