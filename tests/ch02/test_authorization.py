@@ -1,0 +1,69 @@
+"""ch02_quart.authorization and ch02_quart.globals: HTTP Basic credentials."""
+
+import base64
+
+import pytest
+
+from ch02_quart import authorization, globals as globals_example
+
+
+async def test_good_credentials_say_who_you_are(capsys):
+    response = await authorization.app.test_client().get("/", auth=("alice", "wonderland"))
+    assert response.status_code == 200
+    assert await response.get_json() == {"username": "alice", "auth_type": "basic"}
+    out = capsys.readouterr().out
+    assert "authenticated alice" in out and "wonderland" not in out  # never log a password
+
+
+@pytest.mark.parametrize("headers, message", [
+    ({}, "send HTTP Basic credentials"),
+    ({"Authorization": "Bearer abc"}, "'bearer' is not supported here"),
+    ({"Authorization": "Basic !!!not-base64"}, "send HTTP Basic credentials"),
+])
+async def test_missing_or_unusable_credentials_are_401(headers, message):
+    response = await authorization.app.test_client().get("/", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Basic realm="ch02"'
+    assert message in (await response.get_json())["error"]
+
+
+@pytest.mark.parametrize("user, password", [("alice", "nope"), ("mallory", "wonderland"),
+                                            ("alice", ""), ("", "")])
+async def test_wrong_credentials_are_401_with_one_message(user, password):
+    response = await authorization.app.test_client().get("/", auth=(user, password))
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Basic")
+    assert await response.get_json() == {"error": "wrong username or password"}
+
+
+async def test_the_header_is_just_base64():
+    token = base64.b64encode(b"alice:wonderland").decode()
+    response = await authorization.app.test_client().get(
+        "/", headers={"Authorization": f"Basic {token}"})
+    assert response.status_code == 200
+    assert base64.b64decode(token) == b"alice:wonderland"  # encoding, not encryption
+
+
+def test_passwords_are_stored_hashed():
+    stored = authorization.PASSWORD_HASHES["alice"]
+    assert "wonderland" not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    ({}, "Anonymous"),
+    ({"auth": ("alice", "x")}, "alice"),
+    ({"headers": {"Authorization": "Basic !!!"}}, "Anonymous"),
+    ({"headers": {"Authorization": "Bearer token"}}, "Anonymous"),
+])
+async def test_g_user_from_before_request(kwargs, expected):
+    response = await globals_example.app.test_client().get("/api", **kwargs)
+    assert response.status_code == 200
+    assert await response.get_json() == {"Hello": expected}
+
+
+async def test_g_does_not_leak_between_requests():
+    client = globals_example.app.test_client()
+    await client.get("/api", auth=("alice", "x"))
+    response = await client.get("/api")
+    assert await response.get_json() == {"Hello": "Anonymous"}
+    assert (await client.get("/nope")).status_code == 404
