@@ -1,0 +1,114 @@
+"""Chapter 4 examples: designing Jeeves, the Slack assistant monolith."""
+
+import json
+
+from workbook.catalogue import Example, Probe
+
+JSON = {"Content-Type": "application/json"}
+STANDIN_TOKEN = {"Authorization": "Bearer xoxb-standin"}
+
+EXAMPLES = [
+    Example(
+        id="ch04.jeeves",
+        file="ch04_jeeves/jeeves/__main__.py",
+        module="ch04_jeeves.jeeves",
+        args=("serve", "--dev"),
+        summary="Jeeves: signed Slack events, background replies, async SQLAlchemy, weather",
+        port=8300,
+        # Development mode, with its own in-memory database; the Slack and weather
+        # URLs are set (to a closed port) so this run starts no stand-ins of its own.
+        env={"JEEVES_DATABASE_URL": "sqlite+aiosqlite://",
+             "SLACK_API_URL": "http://127.0.0.1:9/api/", "WEATHER_API_URL": "http://127.0.0.1:9/"},
+        probes=(
+            Probe("/", content_type="application/json", json={"name": "jeeves", "status": "ok"}),
+            Probe("/slack/events", method="POST", status=401, headers=JSON,
+                  data=b'{"type": "url_verification", "challenge": "abc"}',
+                  json={"ok": False, "error": "missing Slack signature headers"},
+                  note="unsigned: refused"),
+            Probe("/slack/events", method="POST", status=401,
+                  headers={**JSON, "X-Slack-Request-Timestamp": "1500000000",
+                           "X-Slack-Signature": "v0=" + "0" * 64},
+                  data=b'{"type": "url_verification", "challenge": "abc"}',
+                  json={"ok": False, "error": "request timestamp too old"},
+                  note="a replayed (stale) request: refused"),
+            Probe("/slack/events", status=405, json={"ok": False}),
+        ),
+    ),
+    Example(
+        id="ch04.sqlalchemy_async",
+        file="ch04_jeeves/sqlalchemy_async.py",
+        summary="A users CRUD service on async SQLAlchemy 2: 201, 404 for a missing row, 400 for bad bodies",
+        port=8301,
+        ready_path="/users",
+        probes=(
+            Probe("/users", method="POST", status=201, headers=JSON,
+                  data=json.dumps({"name": "Ada", "email": "ada@example.com"}).encode(),
+                  json={"id": 1, "name": "Ada", "email": "ada@example.com"},
+                  expect_headers={"Location": "/users/1"}),
+            Probe("/users/1", json={"id": 1, "name": "Ada"}),
+            Probe("/users", json={"users": [{"id": 1, "name": "Ada", "email": "ada@example.com"}]}),
+            Probe("/users/1", method="PATCH", headers=JSON, data=b'{"name": "Ada L."}',
+                  json={"id": 1, "name": "Ada L."}),
+            Probe("/users/99", status=404, json={"error": "no user 99"}),
+            Probe("/users", method="POST", status=400, headers=JSON, data=b"name=Ada",
+                  json={"error": "the body must be a JSON object"}),
+            Probe("/users", method="POST", status=400, headers=JSON, data=b'{"name": "Bo"}',
+                  json={"error": "missing field(s): email"}),
+            Probe("/users", method="POST", status=409, headers=JSON,
+                  data=json.dumps({"name": "Eve", "email": "ada@example.com"}).encode()),
+        ),
+    ),
+    Example(
+        id="ch04.password_hash",
+        file="ch04_jeeves/password_hash.py",
+        kind="script",
+        summary="Hashing passwords with a salted, slow hash (scrypt), and why SHA-256 is wrong",
+        stdout_contains=("different hashes for the same password: True",
+                         "check correct password: True", "check wrong password:   False",
+                         "werkzeug check: True", "more expensive"),
+    ),
+    Example(
+        id="ch04.slack_standin",
+        file="ch04_jeeves/devtools/slack_standin.py",
+        module="ch04_jeeves.devtools.slack_standin",
+        summary="A local Slack Web API stand-in (auth.test, chat.postMessage, oauth.v2.access)",
+        port=8390,
+        probes=(
+            Probe("/api/auth.test", method="POST", headers=STANDIN_TOKEN,
+                  json={"ok": True, "user_id": "U0JEEVES"}),
+            Probe("/api/auth.test", method="POST", headers={"Authorization": "Bearer wrong"},
+                  json={"ok": False, "error": "invalid_auth"}, note="Slack says 200, ok: false"),
+            Probe("/api/chat.postMessage", method="POST", headers={**STANDIN_TOKEN, **JSON},
+                  data=b'{"channel": "C0GENERAL", "text": "Hello"}',
+                  json={"ok": True, "channel": "C0GENERAL"}),
+            Probe("/_standin/messages?channel=C0GENERAL", body_contains=('"text": "Hello"',)),
+            Probe("/api/chat.postMessage", method="POST", headers=STANDIN_TOKEN,
+                  data=b"channel=C0GENERAL", json={"ok": False, "error": "no_text"}),
+            Probe("/api/no.such.method", method="POST", status=404,
+                  json={"ok": False, "error": "unknown_method"}),
+            Probe("/_standin/config", method="POST", status=400, headers=JSON, data=b"{nope"),
+        ),
+    ),
+    Example(
+        id="ch04.weather_standin",
+        file="ch04_jeeves/devtools/weather_standin.py",
+        module="ch04_jeeves.devtools.weather_standin",
+        summary="A local Open-Meteo stand-in (geocoding and current weather), slow or failing on demand",
+        port=8391,
+        probes=(
+            Probe("/v1/search?name=Paris&count=1", content_type="application/json",
+                  body_contains=('"name": "Paris"', '"country": "France"')),
+            Probe("/v1/search?name=Atlantis", json={"generationtime_ms": float}),
+            Probe("/v1/forecast?latitude=48.85&longitude=2.35&current=temperature_2m",
+                  body_contains=('"temperature_2m": 14.2',)),
+            Probe("/v1/forecast", status=400, json={"error": True}),
+            Probe("/_standin/config", method="POST", status=400, data=b"[1]"),
+        ),
+    ),
+]
+
+# Files in ch04_jeeves/ that belong to an example without being one.
+SUPPORT_FILES: list[str] = [
+    "ch04_jeeves/jeeves/*.py",
+    "ch04_jeeves/devtools/__init__.py",
+]
