@@ -53,6 +53,18 @@ EXAMPLES = [
             Probe("/api/link/Nobody", status=404, json={"error": "no such person"}),
         ),
     ),
+    Example(
+        id="ch03.profiled",
+        file="ch03_testing/profiled.py",
+        summary="A pyinstrument profile per request, named after the view, when PROFILE_DIR is set",
+        port=8240,
+        ready_path="/fib/0",
+        probes=(
+            Probe("/fib/20", content_type="application/json", json={"n": 20, "fib": 6765}),
+            Probe("/fib/99", status=400, json={"error": "n must be between 0 and 30"}),
+            Probe("/fib/abc", status=404, json={"error": "not found: try /fib/<n>"}),
+        ),
+    ),
 ]
 
 # Files in ch03_testing/ that belong to an example without being one.
