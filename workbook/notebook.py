@@ -5,8 +5,10 @@ In a notebook::
     from workbook import notebook as nb
     nb.setup()                                  # the workbook's root importable
     server = nb.start("ch01.time_gevent")       # a catalogue example as a process
+    with nb.started("ch01.time_twisted") as s:  # ... stopped when the block ends
     live = await nb.serve_asgi(app)             # an ASGI app on the kernel's own loop
     web = await nb.serve_aiohttp(aiohttp_app)   # an aiohttp app on the kernel's own loop
+    await nb.tour("ch02.session")               # its catalogue requests, served on the loop
     await nb.check("the fix works", some_test)  # prints PASS or NOT YET
     await nb.stop_all()                         # last cell: everything stopped
 
@@ -27,6 +29,7 @@ import argparse
 import asyncio
 import atexit
 import contextlib
+import importlib
 import inspect
 import os
 import socket
@@ -36,7 +39,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook import catalogue, procs
+from workbook import catalogue, probes, procs
 from workbook.catalogue import ROOT
 
 PASS = "PASS"
@@ -76,6 +79,16 @@ def start(example_id: str, env: dict | None = None, timeout: float = 30.0) -> pr
     _processes.append(server)
     _log_pid(server.pid)
     return server
+
+
+@contextlib.contextmanager
+def started(example_id: str, env: dict | None = None, timeout: float = 30.0):
+    """``with nb.started("ch01.time_gevent") as server:`` stopped when the block ends, even on error."""
+    server = start(example_id, env=env, timeout=timeout)
+    try:
+        yield server
+    finally:
+        server.stop(grace=2.0)
 
 
 def run(example_id: str, env: dict | None = None, timeout: float | None = None):
@@ -139,7 +152,7 @@ async def serve_asgi(app, name: str | None = None, timeout: float = 10.0) -> Liv
     # Hypercorn closes the socket it is given, so it gets a duplicate of ours.
     config.bind = [f"fd://{os.dup(sock.fileno())}"]
     config.accesslog = None
-    config.errorlog = None  # quiet in class; errors still reach the client as 500s
+    config.loglevel = "WARNING"  # no "Running on" line; server errors still show
     config.graceful_timeout = 1.0
     stopping = asyncio.Event()
     task = asyncio.get_running_loop().create_task(
@@ -198,6 +211,63 @@ async def stop_all() -> None:
     processes = stop_processes()
     message = f"stopped {in_loop} in-loop server(s) and {processes} process(es)"
     print(message)
+
+
+# -- a catalogue example's requests, live -------------------------------------------
+
+def app_of(example_id: str):
+    """The ASGI app of a catalogue example: its ``app``, or what its factory makes."""
+    module = importlib.import_module(catalogue.get(example_id).dotted)
+    # A package's ``app`` may be its submodule app.py (myservice): not an app.
+    if hasattr(module, "app") and not inspect.ismodule(module.app):
+        return module.app
+    for factory in ("create_app", "make_app"):
+        if hasattr(module, factory):
+            return getattr(module, factory)()
+    raise LookupError(f"{example_id} exposes no app, create_app or make_app")
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = text.strip()
+    if text.lower().startswith(("<!doctype", "<html")):
+        text = " ".join(text.split())  # HTML pages on one line
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+async def tour(example_id: str, show_headers: tuple[str, ...] = ()) -> None:
+    """Serve an ASGI example on this loop and send it the catalogue's requests.
+
+    Prints each request and what came back; raises AssertionError (after
+    printing them all) if an answer is not what the catalogue documents.
+    """
+    import httpx
+
+    example = catalogue.get(example_id)
+    live = await serve_asgi(app_of(example_id), name=example_id)
+    wrong = []
+    try:
+        async with httpx.AsyncClient(base_url=live.url) as http:
+            for probe in example.probes:
+                response = await http.request(probe.method, probe.path,
+                                              headers=probe.headers, content=probe.data)
+                sent = " ".join(f"[{k}: {_short(v, 40)}]" for k, v in probe.headers.items())
+                print(f"{probe.method} {probe.path} {sent}".rstrip()
+                      + f"  ->  {response.status_code} {response.headers.get('content-type', '')}")
+                if probe.data:
+                    print(f"    sent: {_short(probe.data.decode('utf-8', 'replace'), 80)}")
+                for name in show_headers:
+                    if name in response.headers:
+                        print(f"    {name}: {_short(response.headers[name], 120)}")
+                print("    " + _short(response.text).replace("\n", "\n    "))
+                if probe.note:
+                    print(f"    ({probe.note})")
+                problems = probes.judge(probe, response.status_code,
+                                        dict(response.headers), response.content)
+                if problems:
+                    wrong.append(f"{probe.method} {probe.path}: {'; '.join(problems)}")
+    finally:
+        await live.stop()
+    assert not wrong, f"{example_id} did not answer as documented: {wrong}"
 
 
 # -- exercise checks -----------------------------------------------------------------

@@ -36,32 +36,27 @@ class XFFMiddleware:
         return await self.app(scope, receive, send)
 
 # %% exercise: template
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from datetime import datetime, timezone
 
-from jinja2 import StrictUndefined, Template
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-EMAIL = """Date: {{ date }}
-From: {{ from }}
-Subject: {{ subject }}
-To: {{ to }}
+from ch02_quart.email_render import HERE
 
-Hello {{ name }},
-{% for item in items %}- {{ item['name'] }} ({{ item['price'] }} Euros)
-{% endfor %}"""
+# StrictUndefined: a misspelt key now raises UndefinedError instead of printing nothing.
+book_env = Environment(loader=FileSystemLoader(HERE), undefined=StrictUndefined)
 
 
 def render_email(**data):
-    # StrictUndefined: a misspelt key now raises UndefinedError instead of printing nothing.
-    return Template(EMAIL, undefined=StrictUndefined).render(**data)
+    return book_env.get_template("email_template.j2").render(**data)
 
 
 data = {
-    "date": format_datetime(datetime.now(timezone.utc)),  # the key the template uses
+    "date": format_datetime(datetime.now(UTC)),  # the key the template uses: date
     "to": "bob@example.com",
-    "from": "shop@example.com",
+    "from": "orders@example.com",
     "subject": "Your order",
     "name": "Bob",
-    "items": [{"name": "burger", "price": 5}, {"name": "fries", "price": 2}],
+    "items": [{"name": "Burger", "price": 5.0}, {"name": "Fries", "price": 2.0}],
 }
 print(render_email(**data))

@@ -31,9 +31,22 @@ class Notebook:
 
 NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook(
+        file="notebooks/01_wsgi_async.ipynb",
+        chapter="ch01",
+        covers=("ch01.time_wsgi", "ch01.worker_pool_wsgi", "ch01.worker_pool_lesson",
+                "ch01.time_gevent", "ch01.time_twisted", "ch01.time_tornado",
+                "ch01.time_aiohttp", "ch01.time_quart"),
+        solutions="notebooks/solutions/01_wsgi_async.py",
+    ),
+    Notebook(
         file="notebooks/02_quart.ipynb",
         chapter="ch02",
-        covers=("ch02.quart_basic", "ch02.myservice"),
+        covers=("ch02.quart_basic", "ch02.quart_details", "ch02.variables_and_converters",
+                "ch02.converter_custom", "ch02.url_for", "ch02.authorization",
+                "ch02.response_types", "ch02.yamlify", "ch02.session", "ch02.globals",
+                "ch02.signals", "ch02.middleware", "ch02.extensions", "ch02.email_render",
+                "ch02.template_view", "ch02.load_settings", "ch02.blueprints",
+                "ch02.error_handler", "ch02.catch_all_errors", "ch02.myservice"),
         solutions="notebooks/solutions/02_quart.py",
     ),
 )
