@@ -4,7 +4,8 @@ import base64
 
 import pytest
 
-from ch02_quart import authorization, globals as globals_example
+from ch02_quart import authorization
+from ch02_quart import globals as globals_example
 
 
 async def test_good_credentials_say_who_you_are(capsys):
