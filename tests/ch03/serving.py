@@ -1,8 +1,14 @@
-"""Serve an ASGI app with Hypercorn inside the test's own event loop (not a test module)."""
+"""Real local servers for chapter 3's tests (a helper module, not a test module).
+
+``served``: an ASGI app under Hypercorn in the test's own event loop.
+``serve_wsgi``: a WSGI stand-in (heroes_api) in a thread. Both on port 0.
+"""
 
 import asyncio
 import contextlib
 import socket
+import threading
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import httpx
 from hypercorn.asyncio import serve
@@ -34,3 +40,42 @@ async def served(app):
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=10)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve_wsgi(app):
+    """A WSGI app on a loopback port the OS picked, in a thread; yields its base URL.
+
+    The socket listens before the thread starts, so requests simply wait in
+    the backlog: no fixed port, no sleep, no polling.
+    """
+    server = make_server("127.0.0.1", 0, app, handler_class=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def silent_listener():
+    """A port that accepts connections and never answers: a hung dependency."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def dead_url():
+    """A loopback URL nobody listens on (a port the OS just gave us, now closed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"

@@ -10,16 +10,14 @@ ch03_testing.superheroes calls an HTTP API through ``query_url``. Three ways to 
    test still passes, only the test against the real server notices.
 """
 
-import contextlib
-import threading
 from unittest import mock
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 import requests
 
 from ch03_testing import heroes_api, superheroes
 from ch03_testing.superheroes import HeroesFormatError, format_heroes_over
+from tests.ch03.serving import dead_url, serve_wsgi
 
 FAKE_HEROES = {
     "members": [
@@ -30,35 +28,16 @@ FAKE_HEROES = {
 }
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve_heroes(version):
-    """heroes_api on port 0 in a thread: a real HTTP server, no fixed port, no sleep."""
-    server = make_server("127.0.0.1", 0, heroes_api.make_app(version), handler_class=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()  # the socket already listens, so requests wait in its backlog
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/superheroes.json"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 @pytest.fixture
 def heroes_url():
-    with serve_heroes(1) as url:
-        yield url
+    with serve_wsgi(heroes_api.make_app(1)) as url:
+        yield url + "/superheroes.json"
 
 
 @pytest.fixture
 def heroes_v2_url():
-    with serve_heroes(2) as url:
-        yield url
+    with serve_wsgi(heroes_api.make_app(2)) as url:
+        yield url + "/superheroes.json"
 
 
 # 1. Mocks -------------------------------------------------------------------
@@ -120,15 +99,9 @@ def test_stand_in_refuses_writes(heroes_url):
     assert response.json()["message"] == "read-only: use GET"
 
 
-def test_nobody_listening_is_a_connection_error(heroes_url):
-    # a port the OS just gave us and we closed: nothing listens there
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        dead = f"http://127.0.0.1:{s.getsockname()[1]}/superheroes.json"
+def test_nobody_listening_is_a_connection_error():
     with pytest.raises(requests.ConnectionError):
-        format_heroes_over(age=30, url=dead)
+        format_heroes_over(age=30, url=dead_url() + "/superheroes.json")
 
 
 # 3. Mock drift --------------------------------------------------------------
@@ -158,12 +131,7 @@ def test_main_with_stand_in(capsys):
 
 
 def test_main_reports_an_unreachable_service(capsys, monkeypatch):
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        dead = f"http://127.0.0.1:{s.getsockname()[1]}/superheroes.json"
-    monkeypatch.setattr(superheroes, "SUPERHEROES_URL", dead)
+    monkeypatch.setattr(superheroes, "SUPERHEROES_URL", dead_url() + "/superheroes.json")
     assert superheroes.main(["30"]) == 1
     assert "cannot read" in capsys.readouterr().err
 

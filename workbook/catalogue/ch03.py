@@ -65,6 +65,19 @@ EXAMPLES = [
             Probe("/fib/abc", status=404, json={"error": "not found: try /fib/<n>"}),
         ),
     ),
+    Example(
+        id="ch03.heroes_front",
+        file="ch03_testing/heroes_front.py",
+        summary="A service calling heroes_api over HTTP (HEROES_API_URL); clear 502/504s",
+        port=8220,
+        probes=(
+            Probe("/", content_type="application/json",
+                  json={"service": "heroes_front", "heroes_api": str}),
+            Probe("/heroes?over=old", status=400,
+                  json={"error": "over must be a whole number"}),
+            Probe("/villains", status=404, json={"error": "not found: try /heroes?over=30"}),
+        ),
+    ),
 ]
 
 # Files in ch03_testing/ that belong to an example without being one.
