@@ -96,8 +96,11 @@ def run_lesson(*args):
     return procs.run_script(example, timeout=120)
 
 
+@pytest.mark.slow
 def test_lesson_measures_the_pool_against_async_servers():
-    n = 80
+    # 160: the pool needs at least 2 s, an async server about 0.2 s when the
+    # machine is idle; the margin absorbs a busy 2-core machine.
+    n = 160
     result = run_lesson("--requests", str(n))
     assert result.returncode == 0, result.stderr
     rows = table_rows(result.stdout)
@@ -105,7 +108,7 @@ def test_lesson_measures_the_pool_against_async_servers():
                          "quart + hypercorn"}, result.stdout
     assert all(ok == n for *_, ok in rows.values()), result.stdout
     pool_wall, _, pool_floor, _ = rows.pop("wsgi pool (8 threads)")
-    assert pool_floor == 1.0 and pool_wall >= pool_floor  # 80 / 8 x 0.1 s
+    assert pool_floor == 2.0 and pool_wall >= pool_floor  # 160 / 8 x 0.1 s
     for name, (wall, _, floor, _) in rows.items():
         assert floor == 0.1, name
         assert 0.1 <= wall < pool_floor, f"{name} took {wall} s: no better than the pool"

@@ -1,6 +1,20 @@
 """Chapter 1 examples: the time service six ways, sync vs async."""
 
+import importlib.util
+import os
+
 from workbook.catalogue import Example, Probe
+
+
+def no_postgres() -> str | None:
+    """Why the PostgreSQL examples cannot run here, or None when they can."""
+    if os.environ.get("DATABASE_URL"):
+        return None
+    if importlib.util.find_spec("pgserver") is None:
+        # pgserver 0.1.4 ships wheels for CPython 3.9-3.12 only (no 3.13 wheel, no sdist).
+        return ("no PostgreSQL: DATABASE_URL is not set and the embedded server "
+                "(pgserver) is not installed; pgserver has no wheel for this Python")
+    return None
 
 # The probes every time service must pass: the lesson (a JSON time), the slow
 # endpoint the worker-pool lesson and the benchmark use (a 100 ms wait, done
@@ -76,6 +90,65 @@ EXAMPLES += [
                          "server                  wall s    req/s  floor s    ok",
                          "wsgi pool (8 threads)", "gevent", "twisted", "tornado", "aiohttp",
                          "quart + hypercorn"),
+    ),
+]
+
+EXAMPLES += [
+    Example(
+        id="ch01.greenlet_switch",
+        file="ch01_wsgi_async/greenlet_switch.py",
+        kind="script",
+        summary="The greenlet docs example: explicit switch() between two greenlets",
+        stdout_contains=("hello world\n42\n",),
+    ),
+    Example(
+        id="ch01.gevent_blocking_lesson",
+        file="ch01_wsgi_async/gevent_blocking_lesson.py",
+        kind="script",
+        summary="Blocking socket code: 20 calls in a row vs. in greenlets after patch_all()",
+        stdout_contains=("sequential: 20 fetches in", "greenlets:  20 fetches in", "(20 ok)",
+                         "speed-up:"),
+    ),
+    Example(
+        id="ch01.callbacks_vs_await",
+        file="ch01_wsgi_async/callbacks_vs_await.py",
+        kind="script",
+        summary="One task with Twisted Deferred callbacks and with async/await: same output",
+        stdout_contains=("== Twisted Deferred callbacks", "== async/await",
+                         "user 1: Ada\nAda has 3 orders, total 60.00\nuser 7: error: no user 7",
+                         "same output: True"),
+    ),
+    Example(
+        id="ch01.aiopg_select",
+        file="ch01_wsgi_async/aiopg_select.py",
+        kind="script",
+        summary="The book's aiopg SELECT 1 through a pool, on a real (embedded) PostgreSQL",
+        stdout_contains=("ready in", "rows: [(1,)]"),
+        skip_if="workbook.catalogue.ch01:no_postgres",
+    ),
+    Example(
+        id="ch01.aiopg_vs_psycopg3",
+        file="ch01_wsgi_async/aiopg_vs_psycopg3.py",
+        kind="script",
+        summary="The same SELECT 1 with psycopg 3's own async API: today's way",
+        stdout_contains=("ready in", "rows: [(1,)]"),
+        skip_if="workbook.catalogue.ch01:no_postgres",
+    ),
+    Example(
+        id="ch01.dis_generator",
+        file="ch01_wsgi_async/dis_generator.py",
+        kind="script",
+        summary="dis.dis() of the book's generator: the bytecode CPython runs",
+        stdout_contains=("dis.dis(myfunc)", "FOR_ITER", "YIELD_VALUE",
+                         "list(myfunc([1, 2, 3])) == [2, 3, 4]"),
+    ),
+    Example(
+        id="ch01.gil_threads_vs_processes",
+        file="ch01_wsgi_async/gil_threads_vs_processes.py",
+        kind="script",
+        summary="The GIL measured: CPU-bound work in 2 threads vs 2 processes",
+        args=("--work", "3000000"),
+        stdout_contains=("one after another", "2 threads", "2 processes", "speed-up"),
     ),
 ]
 
