@@ -5,7 +5,7 @@ from ch02_quart.quart_details import app
 
 def test_url_map_has_api_with_only_get_and_head():
     rules = {rule.rule: rule for rule in app.url_map.iter_rules()}
-    # The book printed '/static/<filename>'; today the static rule takes a path.
+    # print(app.url_map) shows '/static/<filename>' as the book does; the rule itself is a path.
     assert set(rules) == {"/static/<path:filename>", "/api"}
     assert rules["/api"].methods == {"GET", "HEAD"}  # no OPTIONS: provide_automatic_options=False
     assert rules["/api"].endpoint == "my_microservice"
