@@ -50,6 +50,7 @@ NOT_YET = "NOT YET"
 PID_LOG_ENV = "WORKBOOK_NOTEBOOK_PIDS"
 
 _processes: list[procs.Server] = []
+_resources = contextlib.ExitStack()  # embedded databases and the like
 _in_loop: list[LiveServer] = []
 
 
@@ -96,6 +97,13 @@ def run(example_id: str, env: dict | None = None, timeout: float | None = None):
     return procs.run_script(catalogue.get(example_id), env=env, timeout=timeout)
 
 
+def postgres() -> str:
+    """A PostgreSQL URL: ``DATABASE_URL``, or an embedded server stopped by ``stop_all()``."""
+    from workbook import pg
+
+    return _resources.enter_context(pg.postgres_url())
+
+
 def stop_processes() -> int:
     """Stop every process ``start`` started (by PID). Returns how many were running."""
     stopped = 0
@@ -104,6 +112,7 @@ def stop_processes() -> int:
         if server.process.poll() is None:
             stopped += 1
         server.stop(grace=2.0)
+    _resources.close()
     return stopped
 
 
@@ -208,9 +217,10 @@ async def stop_all() -> None:
     in_loop = len(_in_loop)
     for live in list(_in_loop):
         await live.stop()
+    databases = len(_resources._exit_callbacks)
     processes = stop_processes()
     message = f"stopped {in_loop} in-loop server(s) and {processes} process(es)"
-    print(message)
+    print(message + (f" and {databases} database(s)" if databases else ""))
 
 
 # -- a catalogue example's requests, live -------------------------------------------

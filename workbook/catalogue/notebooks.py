@@ -34,8 +34,10 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         file="notebooks/01_wsgi_async.ipynb",
         chapter="ch01",
         covers=("ch01.time_wsgi", "ch01.worker_pool_wsgi", "ch01.worker_pool_lesson",
-                "ch01.time_gevent", "ch01.time_twisted", "ch01.time_tornado",
-                "ch01.time_aiohttp", "ch01.time_quart"),
+                "ch01.greenlet_switch", "ch01.gevent_blocking_lesson", "ch01.time_gevent",
+                "ch01.time_twisted", "ch01.callbacks_vs_await", "ch01.dis_generator",
+                "ch01.time_tornado", "ch01.time_aiohttp", "ch01.aiopg_select",
+                "ch01.aiopg_vs_psycopg3", "ch01.time_quart", "ch01.gil_threads_vs_processes"),
         solutions="notebooks/solutions/01_wsgi_async.py",
     ),
     Notebook(
