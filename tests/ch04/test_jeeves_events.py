@@ -177,8 +177,9 @@ async def test_a_slow_weather_service_gets_a_polite_reply(jeeves, make_event, sl
     weather_api.state["delay"] = jeeves.settings.weather_timeout + 1
     started = time.monotonic()
     response = await jeeves.post(make_event("weather in London"))
-    # the acknowledgement does not wait for the weather
-    assert response.status_code == 200 and time.monotonic() - started < 1.5
+    # the acknowledgement does not wait for the weather (which gives up after the timeout)
+    assert response.status_code == 200
+    assert time.monotonic() - started < jeeves.settings.weather_timeout
     await jeeves.drain()
     [message] = slack_api.state["messages"]
     assert message["text"] == ("Sorry, I can't get the weather right now: "
