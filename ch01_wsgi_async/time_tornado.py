@@ -9,7 +9,7 @@ Run it:   python ch01_wsgi_async/time_tornado.py        (PORT=8004 by default)
 Ask it:   curl -i http://127.0.0.1:8004/        and      curl -i http://127.0.0.1:8004/slow
 Expect:   200, Content-Type: application/json; charset=UTF-8, {"time": 1763812345.678}
           /slow awaits asyncio.sleep(0.1) and adds "slept": 0.1.
-          Unknown path: JSON 404; POST /: JSON 405.
+          Unknown path: JSON 404; POST /: JSON 405 with an Allow header.
 """
 
 import asyncio
@@ -25,7 +25,16 @@ class JSONErrors(tornado.web.RequestHandler):
     def write_error(self, status_code, **kwargs):
         # Tornado's default error page is HTML; an API answers in JSON (and
         # never includes the traceback, whatever serve_traceback says).
+        if status_code == 405:  # HTTP requires a 405 to say what is allowed; Tornado does not
+            self.set_header("Allow", ", ".join(self.allowed_methods()))
         self.finish({"error": status_code, "message": self._reason})
+
+    @classmethod
+    def allowed_methods(cls):
+        """The verbs this handler defines (its own get/post/..., not the base class's)."""
+        base = tornado.web.RequestHandler
+        return [m for m in cls.SUPPORTED_METHODS
+                if getattr(cls, m.lower()) is not getattr(base, m.lower())]
 
 
 class TimeHandler(JSONErrors):

@@ -34,4 +34,5 @@ class TimeTornadoTest(AsyncHTTPTestCase):
         response = self.fetch("/", method="POST", body=b"")
         assert response.code == 405
         assert json.loads(response.body) == {"error": 405, "message": "Method Not Allowed"}
+        assert response.headers["Allow"] == "GET"
         assert b"Traceback" not in response.body
