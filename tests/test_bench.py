@@ -48,17 +48,21 @@ def check_summary(s: dict, rounds: int) -> None:
     assert s["min"] <= s["median"] <= s["max"]
 
 
-@pytest.fixture(scope="module")
-def quick_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("bench")
+def test_quick_run_end_to_end(tmp_path):
+    # One run, several checks: each run costs seconds, so the checks share it.
+    out = tmp_path / "results"
     result = run_bench(*QUICK, "--only", "raw_asyncio,time_wsgi,time_aiohttp", "--out", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
     [json_path] = out.glob("bench-*.json")
-    return result, json.loads(json_path.read_text()), out
+    data = json.loads(json_path.read_text())
+    check_json_complete_and_ratios_computed(data)
+    check_markdown_plot_and_printed_table(result, data, out)
+    assert len(data["pids"]) == 3
+    assert_gone(data["pids"])  # no server outlives the run
+    check_compare(json_path, tmp_path)
 
 
-def test_quick_run_is_complete_and_its_ratios_computed(quick_run):
-    result, data, _ = quick_run
+def check_json_complete_and_ratios_computed(data):
     assert data["settings"]["rounds"] == 3 and data["settings"]["quick"] is True
     assert data["settings"]["generator"] == "builtin"  # wrk takes whole seconds
     assert "built-in client" in data["settings"]["generator_name"]
@@ -98,8 +102,7 @@ def test_quick_run_is_complete_and_its_ratios_computed(quick_run):
     assert "async services" in targets
 
 
-def test_quick_run_writes_markdown_and_plot_and_prints_the_table(quick_run):
-    result, data, out = quick_run
+def check_markdown_plot_and_printed_table(result, data, out):
     [md] = out.glob("bench-*.md")
     [png] = out.glob("bench-*.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -112,15 +115,7 @@ def test_quick_run_writes_markdown_and_plot_and_prints_the_table(quick_run):
     assert f"json: {out}" in result.stdout
 
 
-def test_no_server_outlives_the_run(quick_run):
-    _, data, _ = quick_run
-    assert len(data["pids"]) == 3
-    assert_gone(data["pids"])
-
-
-def test_compare_prints_ratios_between_two_runs(quick_run, tmp_path):
-    _, data, out = quick_run
-    [json_path] = out.glob("bench-*.json")
+def check_compare(json_path, tmp_path):
     slower = json.loads(json_path.read_text())
     for row in slower["throughput"]:
         row["rps"]["median"] /= 2
@@ -163,7 +158,7 @@ def test_an_interrupted_run_stops_its_servers(tmp_path):
             seen.append(line)
             if m := re.search(r"\(pid (\d+)\)", line):
                 pids.append(int(m.group(1)))
-            if "round 2/" in line:
+            if "round 2/" in line:  # "main round 2/50"
                 break
         assert len(pids) == 2, "".join(seen)
         process.send_signal(signal.SIGTERM)

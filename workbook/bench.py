@@ -110,6 +110,9 @@ SUBJECTS = [
     Subject("gevent_unpatched", "gevent pywsgi, not monkey-patched", "variant",
             f"{BENCH_DIR}/gevent_server.py", "serial", env={"PATCH": "0"},
             needs=(f"{CH01}/time_wsgi.py",), measures=("concurrency",)),
+    Subject("aiohttp_backlog", "aiohttp, listen backlog 1024", "variant",
+            f"{BENCH_DIR}/aiohttp_backlog.py", "async", needs=(f"{CH01}/time_aiohttp.py",),
+            measures=("concurrency",)),
     Subject("quart_uvicorn", "Quart on Uvicorn (asyncio, h11)", "variant",
             f"{BENCH_DIR}/quart_servers.py", "async", env={"SERVER": "uvicorn"},
             needs=(f"{CH01}/time_quart.py",), measures=("throughput",)),
@@ -142,6 +145,10 @@ PAIRS = [
          "throughput", "rps",
          "pywsgi writes headers and body separately; Nagle holds the body for the client's "
          "delayed ACK (~40 ms)"),
+    Pair("aiohttp: listen backlog 128 (its default) vs 1024", "time_aiohttp", "aiohttp_backlog",
+         "concurrency", "slow_rps",
+         "200 connects overflow a 128-slot queue when the loop is slow to accept; "
+         "dropped handshakes retry after 1 s"),
     Pair("gevent: not monkey-patched vs patched", "gevent_unpatched", "time_gevent",
          "concurrency", "slow_rps", "unpatched, time.sleep blocks the only thread"),
     Pair("Quart: Hypercorn vs Uvicorn (asyncio, h11)", "time_quart", "quart_uvicorn",
@@ -150,7 +157,8 @@ PAIRS = [
          "quart_uvicorn_fast", "throughput", "rps", "C event loop and HTTP parser"),
     Pair("Quart: development server vs production server (Hypercorn)", "quart_dev",
          "time_quart", "throughput", "rps",
-         "app.run() logs every request and watches files for the reloader"),
+         "app.run() is Hypercorn too, plus a reloader polling files; it is not faster "
+         "or slower, it is just not meant to face users"),
 ]
 
 
@@ -769,21 +777,26 @@ def run_bench(settings: Settings) -> dict:
                             f"(pid {run.pid})")
                 result["subjects"].append(entry)
 
-            order = [s for s in subjects if s.key in running]
-            for rnd in range(settings.rounds):
-                shift = rnd % len(order) if order else 0
-                rotated = order[shift:] + order[:shift]
-                log(f"bench: round {rnd + 1}/{settings.rounds}: "
-                    f"{' '.join(s.key for s in rotated)}")
-                for subject in rotated:
-                    port = running[subject.key].port
-                    _measure(subject, port, generator, settings, raw)
-                    if _interrupted:
-                        raise KeyboardInterrupt
-                    if check_builtin and subject.key == "nginx":
-                        _record(raw, ("builtin", subject.key),
-                                lambda port=port: builtin_throughput(
-                                    port, "/", settings.connections, settings.duration))
+            # Bursts come last, in their own rounds: an overflowed backlog keeps
+            # the kernel retrying half-open connections for a while afterwards.
+            phases = [("main", s) for s in subjects if s.key in running]
+            bursts = [s for s in subjects if s.key in running and "burst" in s.measures]
+            for phase, order in (("main", [s for _, s in phases]),
+                                 ("burst", bursts if settings.burst else [])):
+                for rnd in range(settings.rounds if order else 0):
+                    shift = rnd % len(order)
+                    rotated = order[shift:] + order[:shift]
+                    log(f"bench: {phase} round {rnd + 1}/{settings.rounds}: "
+                        f"{' '.join(s.key for s in rotated)}")
+                    for subject in rotated:
+                        port = running[subject.key].port
+                        _measure(subject, port, generator, settings, raw, phase)
+                        if _interrupted:
+                            raise KeyboardInterrupt
+                        if check_builtin and subject.key == "nginx" and phase == "main":
+                            _record(raw, ("builtin", subject.key),
+                                    lambda port=port: builtin_throughput(
+                                        port, "/", settings.connections, settings.duration))
             for key, run in running.items():
                 rss[key] = rss_mb(run.pid)
     finally:
@@ -826,7 +839,14 @@ def _record(raw: dict, key: tuple[str, str], measure) -> None:
     raw.setdefault(key, []).append(value)
 
 
-def _measure(subject: Subject, port: int, generator: str, settings: Settings, raw: dict):
+def _measure(subject: Subject, port: int, generator: str, settings: Settings, raw: dict,
+             phase: str):
+    if phase == "burst":
+        if "burst" in subject.measures and settings.burst:
+            _record(raw, ("burst", subject.key),
+                    lambda: simultaneous(port, "/", settings.burst, settings.burst_timeout)
+                    | {"n": settings.burst})
+        return
     if "throughput" in subject.measures:
         _record(raw, ("throughput", subject.key),
                 lambda: throughput(generator, port, settings))
@@ -835,10 +855,6 @@ def _measure(subject: Subject, port: int, generator: str, settings: Settings, ra
         timeout = max(settings.timeout, 3 * subject.limit(n))
         _record(raw, ("concurrency", subject.key),
                 lambda: simultaneous(port, "/slow", n, timeout) | {"n": n})
-    if "burst" in subject.measures and settings.burst:
-        _record(raw, ("burst", subject.key),
-                lambda: simultaneous(port, "/", settings.burst, settings.burst_timeout)
-                | {"n": settings.burst})
 
 
 def _failures(rounds: list[dict]) -> list[str]:
@@ -1045,7 +1061,7 @@ def markdown(result: dict) -> str:
             f"{r.get('errors', '-')} | {_fmt(r.get('startup_s'), 2)} | {_fmt(r.get('rss_mb'), 0)} "
             f"| {_status_note(r, subjects) if r.get('status') != 'ok' or r.get('failures') else ''} |")
     lines += ["", "## Concurrency: N simultaneous GET /slow (100 ms each)", "",
-              "| server | model | N | limit s | wall s | x limit | errors | listen overflows "
+              "| server | model | N | limit s | wall s | x limit | errors | listen overflows* "
               "| note |", "|---|---|---|---|---|---|---|---|---|"]
     for r in result["concurrency"]:
         model = f"pool of {r['workers']}" if r["model"] == "pool" else r["model"]
@@ -1054,11 +1070,13 @@ def markdown(result: dict) -> str:
         lines.append(f"| {r['label']} | {model} | {r['n']} | {_fmt(r['limit_s'], 1)} | "
                      f"{_range(r.get('wall_s'), 2)} | {_fmt(r.get('ratio_to_limit'), 2)} | "
                      f"{r.get('errors', '-')} | {_fmt(r.get('listen_overflows'))} | {note} |")
+    lines += ["", "*machine-wide kernel count (TcpExtListenOverflows) during the measurement: "
+              "handshakes dropped because an accept queue was full; other programs count too."]
     if result["burst"]:
         lines += ["", "## Burst: N new connections at once, GET /", "",
                   f"A client still waiting after {st.get('burst_timeout_s', '?')} s counts as "
                   "an error.", "",
-                  "| server | N | wall s | errors | listen overflows | note |",
+                  "| server | N | wall s | errors | listen overflows* | note |",
                   "|---|---|---|---|---|---|"]
         for r in result["burst"]:
             note = (_status_note(r, subjects) if r.get("status") != "ok" or r.get("failures")
