@@ -5,6 +5,11 @@ as a learner runs them: once with DATABASE_URL, once starting their own
 embedded server in a temporary directory that must be gone afterwards.
 """
 
+import importlib.util
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from ch01_wsgi_async import aiopg_select, aiopg_vs_psycopg3
@@ -40,16 +45,22 @@ def test_script_with_database_url(example_id, postgres_url):
 
 
 @pytest.mark.slow
-def test_script_starts_and_removes_its_own_database(tmp_path, monkeypatch):
-    if not __import__("importlib").util.find_spec("pgserver"):
+def test_script_starts_and_removes_its_own_database():
+    if not importlib.util.find_spec("pgserver"):
         pytest.skip("pgserver is not installed for this Python")
-    env = {"TMPDIR": str(tmp_path), "DATABASE_URL": ""}
-    result = procs.run_script(catalogue.get("ch01.aiopg_select"), env=env, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "PostgreSQL (embedded pgserver) ready in" in result.stdout
-    assert "rows: [(1,)]" in result.stdout
-    # The temporary data directory is gone (pgserver may leave its runtime-0 lock dir).
-    assert list(tmp_path.glob("aiopg-select-*")) == []
+    # A short TMPDIR of our own: PostgreSQL's Unix socket lives in the data directory,
+    # and pytest's tmp_path can exceed the 107-byte limit of a socket path.
+    tmp = Path(tempfile.mkdtemp(prefix="ch01-"))
+    try:
+        env = {"TMPDIR": str(tmp), "DATABASE_URL": ""}
+        result = procs.run_script(catalogue.get("ch01.aiopg_select"), env=env, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert "PostgreSQL (embedded pgserver) ready in" in result.stdout
+        assert "rows: [(1,)]" in result.stdout
+        # The data directory is gone (pgserver may leave its runtime-0 lock dir).
+        assert list(tmp.glob("aiopg-select-*")) == []
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def test_unreachable_database_is_an_error_not_a_hang():
