@@ -47,9 +47,8 @@ def error(start_response, status, message, extra_headers=()):
 
 
 if __name__ == "__main__":
-    from wsgiref.simple_server import make_server
-
     import signal
+    from wsgiref.simple_server import make_server
 
     # wsgiref catches *every* exception raised while it handles a request,
     # KeyboardInterrupt included: a Ctrl-C that lands mid-request would be

@@ -111,7 +111,8 @@ def main():
             processes.append(process)
             targets.append((name, url, workers))
     try:
-        for (_, url, _), process in zip(targets, processes):
+        # (No processes when measuring given URLs: then there is nothing to wait for.)
+        for (_, url, _), process in zip(targets, processes, strict=False):
             wait_until_ready(url, process)
         n = args.requests
         print(f"{n} simultaneous GET /slow requests (each waits {SLOW * 1000:.0f} ms) per server\n")
