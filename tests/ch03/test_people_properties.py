@@ -21,7 +21,7 @@ person_ids = st.one_of(
     st.sampled_from(sorted(people._USERS)),
     st.from_regex(r"[A-Za-z0-9_.~-]{1,12}", fullmatch=True),
 )
-FAST = settings(max_examples=60, deadline=None,
+FAST = settings(max_examples=60, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -89,3 +89,12 @@ async def test_over_real_http_the_fix_is_a_404():
         response = await client.get("/api/person/99")
     assert response.status_code == 404
     assert response.json() == {"error": "no such person"}
+
+
+async def test_the_books_to_url_is_a_keyerror_too():
+    # url_for calls to_url; the book's _IDS[value] has no answer for a stranger
+    app = people.create_app(people.BooksRegisteredUser)
+    async with app.test_request_context("/"):
+        assert people.url_for("person", name="Freya") == "/api/person/2"
+        with pytest.raises(KeyError):
+            people.url_for("person", name="Nobody")
