@@ -245,21 +245,30 @@ def _short(text: str, limit: int = 300) -> str:
 
 
 async def tour(example_id: str, show_headers: tuple[str, ...] = ()) -> None:
-    """Serve an ASGI example on this loop and send it the catalogue's requests.
+    """Serve an example (ASGI or aiohttp) on this loop and send it the catalogue's requests.
 
     Prints each request and what came back; raises AssertionError (after
     printing them all) if an answer is not what the catalogue documents.
     """
     import httpx
+    from aiohttp import web
 
     example = catalogue.get(example_id)
-    live = await serve_asgi(app_of(example_id), name=example_id)
+    app = app_of(example_id)
+    if isinstance(app, web.Application):
+        live = await serve_aiohttp(app, name=example_id)
+    else:
+        live = await serve_asgi(app, name=example_id)
     wrong = []
     try:
         async with httpx.AsyncClient(base_url=live.url) as http:
             for probe in example.probes:
+                headers = dict(probe.headers)
+                if probe.data is not None and not any(k.lower() == "content-type" for k in headers):
+                    # what urllib (workbook.probes, curl -d) sends with a body by default
+                    headers["Content-Type"] = "application/x-www-form-urlencoded"
                 response = await http.request(probe.method, probe.path,
-                                              headers=probe.headers, content=probe.data)
+                                              headers=headers, content=probe.data)
                 sent = " ".join(f"[{k}: {_short(v, 40)}]" for k, v in probe.headers.items())
                 print(f"{probe.method} {probe.path} {sent}".rstrip()
                       + f"  ->  {response.status_code} {response.headers.get('content-type', '')}")

@@ -51,6 +51,13 @@ NOTEBOOKS: tuple[Notebook, ...] = (
                 "ch02.error_handler", "ch02.catch_all_errors", "ch02.myservice"),
         solutions="notebooks/solutions/02_quart.py",
     ),
+    Notebook(
+        file="notebooks/04_jeeves.ipynb",
+        chapter="ch04",
+        covers=("ch04.password_hash", "ch04.sqlalchemy_async", "ch04.slack_standin",
+                "ch04.weather_standin", "ch04.jeeves"),
+        solutions="notebooks/solutions/04_jeeves.py",
+    ),
 )
 
 
