@@ -151,7 +151,10 @@ def _listening_socket() -> socket.socket:
 
 
 async def serve_asgi(app, name: str | None = None, timeout: float = 10.0) -> LiveServer:
-    """Serve an ASGI app (Quart, ...) with Hypercorn on the running loop; returns at once."""
+    """Serve an ASGI app (Quart, ...) with Hypercorn on the running loop; returns once it answers.
+
+    A WSGI callable works too: Hypercorn sees which it is and runs WSGI in threads.
+    """
     from hypercorn.asyncio import serve
     from hypercorn.config import Config
 
@@ -245,7 +248,7 @@ def _short(text: str, limit: int = 300) -> str:
 
 
 async def tour(example_id: str, show_headers: tuple[str, ...] = ()) -> None:
-    """Serve an example (ASGI or aiohttp) on this loop and send it the catalogue's requests.
+    """Serve an example (ASGI, WSGI or aiohttp) on this loop and send it the catalogue's requests.
 
     Prints each request and what came back; raises AssertionError (after
     printing them all) if an answer is not what the catalogue documents.

@@ -52,6 +52,13 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         solutions="notebooks/solutions/02_quart.py",
     ),
     Notebook(
+        file="notebooks/03_testing.ipynb",
+        chapter="ch03",
+        covers=("ch03.quart_error", "ch03.heroes_api", "ch03.superheroes", "ch03.people",
+                "ch03.profiled", "ch03.heroes_front"),
+        solutions="notebooks/solutions/03_testing.py",
+    ),
+    Notebook(
         file="notebooks/04_jeeves.ipynb",
         chapter="ch04",
         covers=("ch04.password_hash", "ch04.sqlalchemy_async", "ch04.slack_standin",
