@@ -129,6 +129,13 @@ def check_compare(json_path, tmp_path):
     assert all(line.rstrip().endswith("| 2.00 |") for line in lines)  # new = 2 x old
 
 
+def test_bad_arguments_are_messages_not_tracebacks(tmp_path):
+    for args in (["--compare", str(tmp_path / "absent.json")], ["--only", "nope"]):
+        result = run_bench(*args)
+        assert result.returncode != 0
+        assert "workbook bench:" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_a_missing_chapter_file_is_reported_not_a_crash(monkeypatch):
     ghost = bench.Subject("ghost", "a service not written yet", "service",
                           "ch01_wsgi_async/ghost_service.py", "async")

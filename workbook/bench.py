@@ -20,7 +20,7 @@ once, pinned to its own CPU, and stopped at the end; idle servers wait):
 - burst: N new connections at once on GET / (the listen-backlog lesson).
 - naive-versus-tuned pairs, each measured in the same run.
 
-Each measurement runs ``--rounds`` times (at least 3) in a rotated order and
+Each measurement runs ``--rounds`` times (3 by default) in a rotated order and
 is reported as median (min-max). Results go to ``results/`` as JSON, Markdown
 and a PNG plot.
 """
@@ -1203,16 +1203,22 @@ def write_results(result: dict, out: Path) -> dict[str, Path]:
 # --------------------------------------------------------------------------
 
 
+def _load(path: str) -> dict:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"workbook bench: cannot read {path}: {exc}") from None
+
+
 def cmd_bench(args) -> int:
     if args.against:
         if not args.compare:
             print("workbook bench: --against needs --compare OLD.json", file=sys.stderr)
             return 2
-        old, new = (json.loads(Path(p).read_text(encoding="utf-8"))
-                    for p in (args.compare, args.against))
+        old, new = _load(args.compare), _load(args.against)
         print(compare(old, new))
         return 0
-    old = json.loads(Path(args.compare).read_text(encoding="utf-8")) if args.compare else None
+    old = _load(args.compare) if args.compare else None  # read first: fail before a 2-min run
     settings = Settings()
     if args.quick:
         quick_settings(settings)
