@@ -3,15 +3,25 @@
 Twenty users send ten messages each, all at once, with Slack-style retries
 mixed in. Every event must be acknowledged, answered once through the Slack
 stand-in, and logged once; retries must be recognised; nothing may be lost.
-Runs on SQLite and on PostgreSQL.
+Runs on SQLite and on PostgreSQL, in-process (Quart's test client, drained by
+waiting on the background tasks) and over real HTTP (Jeeves served by Hypercorn
+in its own process). Run with ``-s`` to see the timings.
 """
 
 import asyncio
+import dataclasses
 import json
+import secrets
 import time
 from collections import Counter
 
+import aiohttp
+import pytest
+from sqlalchemy import select
+
 from ch04_jeeves.jeeves import slack
+from ch04_jeeves.jeeves.models import Log, make_engine, make_sessionmaker
+from workbook import catalogue, procs
 
 EVENTS = 200
 RETRIES = 50
@@ -55,4 +65,58 @@ async def test_200_concurrent_events_are_each_logged_exactly_once(jeeves, make_e
     assert channels == Counter(p["event"]["channel"] for p in payloads)
     print(f"\n{EVENTS} events + {RETRIES} retries on {jeeves.settings.database_url.split(':')[0]}: "
           f"acknowledged in {acked:.2f} s, all handled in {wall:.2f} s "
+          f"({EVENTS / wall:.0f} events/s)")
+
+
+@pytest.mark.integration
+async def test_200_concurrent_events_over_real_http(start_example, db_url):
+    """The same load against Jeeves served by Hypercorn in its own process, over sockets."""
+    token, secret = "xoxb-load-" + secrets.token_hex(4), secrets.token_hex(32)
+    slack_api = start_example("ch04.slack_standin", env={"SLACK_STANDIN_TOKEN": token})
+    weather_api = start_example("ch04.weather_standin")
+    example = dataclasses.replace(catalogue.get("ch04.jeeves"), args=("serve",), env={})
+    jeeves = procs.start_server(example, env={
+        "SLACK_SIGNING_SECRET": secret, "SLACK_BOT_TOKEN": token,
+        "SLACK_API_URL": slack_api.url + "/api/", "WEATHER_API_URL": weather_api.url,
+        "JEEVES_DATABASE_URL": db_url, "JEEVES_DEV": "0"})
+    try:
+        async with aiohttp.ClientSession(base_url=jeeves.url) as http:
+            async def send(i, retry=0):
+                payload = {"type": "event_callback", "event_id": f"EvHTTP{i:05d}", "event": {
+                    "type": "app_mention", "user": f"U{i % 20:04d}", "channel": f"C{i:05d}",
+                    "text": "<@U0JEEVES> " + COMMANDS[i % len(COMMANDS)]}}
+                raw = json.dumps(payload).encode()
+                headers = slack.signed_headers(secret, raw)
+                if retry:
+                    headers["X-Slack-Retry-Num"] = str(retry)
+                async with http.post("/slack/events", data=raw, headers=headers) as resp:
+                    return resp.status, await resp.json()
+
+            started = time.perf_counter()
+            firsts = await asyncio.gather(*(send(i) for i in range(EVENTS)))
+            acked = time.perf_counter() - started
+            retries = await asyncio.gather(*(send(i, retry=1) for i in range(RETRIES)))
+            # Poll the stand-in's record until every reply arrived (or time out).
+            async with aiohttp.ClientSession(base_url=slack_api.url) as standin:
+                deadline = time.monotonic() + 90
+                while True:
+                    async with standin.get("/_standin/messages") as resp:
+                        messages = (await resp.json())["messages"]
+                    if len(messages) >= EVENTS or time.monotonic() > deadline:
+                        break
+                    await asyncio.sleep(0.1)  # polling interval, not synchronisation
+            wall = time.perf_counter() - started
+    finally:
+        jeeves.stop()  # its shutdown waits for the last Log writes
+    assert "Traceback" not in jeeves.output(), jeeves.output()
+    assert firsts == [(200, {"ok": True})] * EVENTS
+    assert retries == [(200, {"ok": True, "duplicate": True})] * RETRIES
+    assert Counter(m["channel"] for m in messages) == Counter(f"C{i:05d}" for i in range(EVENTS))
+    engine = make_engine(db_url)
+    async with make_sessionmaker(engine)() as session:
+        logged = Counter((await session.scalars(select(Log.event_id))).all())
+    await engine.dispose()
+    assert logged == Counter(f"EvHTTP{i:05d}" for i in range(EVENTS))
+    print(f"\n{EVENTS} events + {RETRIES} retries over HTTP on {db_url.split(':')[0]}: "
+          f"acknowledged in {acked:.2f} s, all replied in {wall:.2f} s "
           f"({EVENTS / wall:.0f} events/s)")
