@@ -156,8 +156,8 @@ PAIRS = [
          "quart_uvicorn_fast", "throughput", "rps", "C event loop and HTTP parser"),
     Pair("Quart: development server vs production server (Hypercorn)", "quart_dev",
          "time_quart", "throughput", "rps",
-         "app.run() is Hypercorn too, plus a reloader polling files; it is not faster "
-         "or slower, it is just not meant to face users"),
+         "app.run() is Hypercorn too, but with an access logger: each request's log "
+         "record is built even though the level then drops it; plus a reloader"),
 ]
 
 
