@@ -96,6 +96,8 @@ def check_json_complete_and_ratios_computed(data):
         check_summary(row["wall_s"], 3)
         assert row["ratio_to_limit"] == pytest.approx(row["wall_s"]["median"] / row["limit_s"])
         assert row["slow_rps"] == pytest.approx(row["n"] / row["wall_s"]["median"])
+        late = [w for w in row["wall_s"]["values"] if w >= row["limit_s"] + 0.9]
+        assert row["rounds"] == 3 and row["rounds_late"] == len(late)
     assert data["burst"] == []  # quick runs skip the burst lesson
 
     targets = {t["target"].split(":")[0] for t in data["targets"]}
