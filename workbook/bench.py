@@ -165,8 +165,8 @@ PAIRS = [
          "quart_uvicorn_fast", "throughput", "rps", "C event loop and HTTP parser"),
     Pair("Quart: development server vs production server (Hypercorn)", "quart_dev",
          "time_quart", "throughput", "rps",
-         "app.run() is Hypercorn too, but with an access logger: each request's log "
-         "record is built even though the level then drops it; plus a reloader"),
+         "app.run() is Hypercorn too (plus a reloader, and an access logger whose "
+         "records are built, then dropped): about the same speed; it is not for users"),
 ]
 
 
