@@ -41,4 +41,7 @@ if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8005"))
     print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
     # run_app owns the loop and stops cleanly on SIGINT and SIGTERM.
-    web.run_app(make_app(), host="127.0.0.1", port=port, print=None, shutdown_timeout=1)
+    # backlog: a listen queue longer than the default 128, for the 200-client burst
+    # of the worker-pool lesson (a dropped SYN costs its client a 1 s retry).
+    web.run_app(make_app(), host="127.0.0.1", port=port, print=None, shutdown_timeout=1,
+                backlog=1024)

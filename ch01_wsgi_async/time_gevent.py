@@ -26,8 +26,10 @@ def serve(port):
     import gevent
     from gevent.pywsgi import WSGIServer
 
-    # log=None: no access log lines; errors still go to stderr.
-    server = WSGIServer(("127.0.0.1", port), application, log=None)
+    # log=None: no access log lines; errors still go to stderr. backlog: a listen
+    # queue longer than the default, for the 200-client burst of the worker-pool
+    # lesson (a dropped SYN costs its client a 1 s retry).
+    server = WSGIServer(("127.0.0.1", port), application, log=None, backlog=1024)
     # Ctrl-C and SIGTERM stop the server from inside the loop, so serve_forever
     # simply returns (a bare KeyboardInterrupt would be printed by gevent's hub).
     for sig in (signal.SIGINT, signal.SIGTERM):

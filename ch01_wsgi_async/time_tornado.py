@@ -61,7 +61,10 @@ def make_app():
 
 
 async def main(port):
-    server = make_app().listen(port, address="127.0.0.1")
+    # A listen queue longer than the default: a burst of 200 clients (the
+    # worker-pool lesson) would overflow it, and each dropped SYN costs its
+    # client a 1-second retry (BENCHMARKS.md measures this).
+    server = make_app().listen(port, address="127.0.0.1", backlog=1024)
     print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
     try:
         await asyncio.Event().wait()  # serve until cancelled by Ctrl-C

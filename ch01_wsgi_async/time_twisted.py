@@ -97,7 +97,10 @@ if __name__ == "__main__":
     from twisted.internet import endpoints, reactor
 
     port = int(os.environ.get("PORT", "8003"))
-    endpoint = endpoints.TCP4ServerEndpoint(reactor, port, interface="127.0.0.1")
+    # A listen queue longer than the default: a burst of 200 clients (the
+    # worker-pool lesson) would overflow it, and each dropped SYN costs its
+    # client a 1-second retry (BENCHMARKS.md measures this).
+    endpoint = endpoints.TCP4ServerEndpoint(reactor, port, backlog=1024, interface="127.0.0.1")
     endpoint.listen(make_app())
     print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
     reactor.run()  # installs SIGINT/SIGTERM handlers that stop the reactor cleanly
