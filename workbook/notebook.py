@@ -51,6 +51,7 @@ PID_LOG_ENV = "WORKBOOK_NOTEBOOK_PIDS"
 
 _processes: list[procs.Server] = []
 _resources = contextlib.ExitStack()  # embedded databases and the like
+_databases: list[str] = []
 _in_loop: list[LiveServer] = []
 
 
@@ -101,7 +102,9 @@ def postgres() -> str:
     """A PostgreSQL URL: ``DATABASE_URL``, or an embedded server stopped by ``stop_all()``."""
     from workbook import pg
 
-    return _resources.enter_context(pg.postgres_url())
+    url = _resources.enter_context(pg.postgres_url())
+    _databases.append(url)
+    return url
 
 
 def stop_processes() -> int:
@@ -113,6 +116,7 @@ def stop_processes() -> int:
             stopped += 1
         server.stop(grace=2.0)
     _resources.close()
+    _databases.clear()
     return stopped
 
 
@@ -220,7 +224,7 @@ async def stop_all() -> None:
     in_loop = len(_in_loop)
     for live in list(_in_loop):
         await live.stop()
-    databases = len(_resources._exit_callbacks)
+    databases = len(_databases)
     processes = stop_processes()
     message = f"stopped {in_loop} in-loop server(s) and {processes} process(es)"
     print(message + (f" and {databases} database(s)" if databases else ""))
