@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         http = aiohttp.ClientSession()
         app.extensions["jeeves"] = Resources(
             engine=engine, sessions=make_sessionmaker(engine),
-            slack=slack.make_client(settings.bot_token, settings.slack_api_url),
+            slack=slack.make_client(settings.bot_token, settings.slack_api_url, session=http),
             http=http,
             weather=WeatherClient(http, settings.weather_api_url, settings.geocoding_api_url,
                                   settings.weather_timeout),
@@ -62,7 +62,9 @@ def create_app(settings: Settings | None = None) -> Quart:
     @app.after_serving
     async def close_resources():
         # Quart has already waited for the background tasks when this runs.
-        res: Resources = app.extensions.pop("jeeves")
+        res: Resources | None = app.extensions.pop("jeeves", None)
+        if res is None:  # start-up failed before opening anything
+            return
         await res.http.close()
         await res.engine.dispose()
 

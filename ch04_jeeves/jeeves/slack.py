@@ -52,9 +52,11 @@ def signed_headers(secret: str, body: bytes, timestamp: int | None = None) -> di
             "X-Slack-Signature": sign(secret, ts, body)}
 
 
-def make_client(token: str, base_url: str) -> AsyncWebClient:
-    # base_url must end with "/": slack_sdk appends the method name to it.
-    return AsyncWebClient(token=token, base_url=base_url.rstrip("/") + "/", timeout=10)
+def make_client(token: str, base_url: str, session=None) -> AsyncWebClient:
+    # base_url must end with "/": slack_sdk appends the method name to it. A shared
+    # aiohttp session reuses connections; without one slack_sdk opens one per call.
+    return AsyncWebClient(token=token, base_url=base_url.rstrip("/") + "/", timeout=10,
+                          session=session)
 
 
 async def post_reply(client: AsyncWebClient, channel: str, text: str,

@@ -80,7 +80,10 @@ async def test_200_concurrent_events_over_real_http(start_example, db_url):
         "SLACK_API_URL": slack_api.url + "/api/", "WEATHER_API_URL": weather_api.url,
         "JEEVES_DATABASE_URL": db_url, "JEEVES_DEV": "0"})
     try:
-        async with aiohttp.ClientSession(base_url=jeeves.url) as http:
+        # force_close: no keep-alive, so no race with Hypercorn closing an idle
+        # connection just as the retries reuse it (a client-side artefact, not Jeeves's).
+        connector = aiohttp.TCPConnector(force_close=True)
+        async with aiohttp.ClientSession(base_url=jeeves.url, connector=connector) as http:
             async def send(i, retry=0):
                 payload = {"type": "event_callback", "event_id": f"EvHTTP{i:05d}", "event": {
                     "type": "app_mention", "user": f"U{i % 20:04d}", "channel": f"C{i:05d}",
