@@ -1,6 +1,6 @@
 """Sphinx configuration for myservice's developer documentation (chapter 3).
 
-Build:  sphinx-build -W --keep-going -b html docs docs/_build/html
+Build:  sphinx-build -W --keep-going -b html ch03_testing/docs ch03_testing/docs/_build/html
    or:  tox -e docs
 ``-W`` turns every warning (a broken reference, a docstring autodoc cannot
 parse, a page missing from the toctree) into a failed build, so the docs
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 # autodoc imports the code it documents: make the repository importable
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 project = "myservice"
 author = "Python Microservices Workbook"

@@ -1,4 +1,4 @@
-"""The developer docs (docs/, Sphinx) build with warnings as errors, from the code's docstrings.
+"""The developer docs (ch03_testing/docs/, Sphinx) build with warnings as errors, from the code's docstrings.
 
 The API page documents ch02_quart.myservice (its create_app factory) by
 importing it, so a docstring that changes shows up here, and one that breaks
@@ -11,7 +11,7 @@ import sys
 
 from workbook.catalogue import ROOT
 
-DOCS = ROOT / "docs"
+DOCS = ROOT / "ch03_testing" / "docs"
 
 
 def sphinx_build(source, out):
