@@ -59,7 +59,7 @@ def database():
 if __name__ == "__main__":
     started = time.perf_counter()
     with database() as dsn:
-        where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded pgserver"
+        where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded PostgreSQL"
         print(f"PostgreSQL ({where}) ready in {time.perf_counter() - started:.2f} s")
         rows = asyncio.run(go(dsn))  # the book: a module-level get_event_loop()
         print(f"rows: {rows}")
