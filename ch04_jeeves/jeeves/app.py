@@ -19,10 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from werkzeug.exceptions import HTTPException
 
-from . import slack
-from .actions import Result, dispatch
+from . import jobs, slack
 from .config import Settings, from_env
-from .models import Log, SeenEvent, init_db, make_engine, make_sessionmaker, user_id_for_slack_id
+from .models import SeenEvent, init_db, make_engine, make_sessionmaker
 from .weather import WeatherClient
 
 log = logging.getLogger("jeeves")
@@ -122,6 +121,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         app.add_background_task(handle_message, event_id[:64], user, channel, text, thread_ts)
         return {"ok": True}
 
+    jobs.install(app)  # the periodic alerts (JEEVES_ALERT_INTERVAL), after open_resources
     return app
 
 
@@ -167,24 +167,9 @@ def event_text(event: dict) -> str:
 
 async def handle_message(event_id: str, slack_user: str, channel: str, text: str,
                          thread_ts: str | None) -> None:
-    """Work out the reply, send it, and log the outcome (errors included)."""
-    res: Resources = current_app.extensions["jeeves"]
-    user_id = None
-    try:
-        user_id = await user_id_for_slack_id(res.sessions, slack_user)
-        result = await dispatch(text, user_id, res.sessions, res.weather)
-    except Exception as exc:  # a bug or a database failure: say sorry, log it
-        log.exception("event %s failed", event_id)
-        result = Result("unknown", "error", "Sorry, something went wrong on my side.",
-                        f"{type(exc).__name__}: {exc}")
-    refused = await slack.post_reply(res.slack, channel, result.reply, thread_ts)
-    outcome, detail = result.outcome, result.detail
-    if refused:
-        outcome = "reply_failed"
-        detail = f"Slack refused the reply: {refused}" + (f"; {detail}" if detail else "")
-    async with res.sessions.begin() as session:
-        session.add(Log(user_id=user_id, event_id=event_id, service=result.service,
-                        message=text[:4000], outcome=outcome, detail=detail[:4000]))
+    """Work out the reply, send it, and log the outcome (the job lives in jobs.py)."""
+    await jobs.handle_message(current_app.extensions["jeeves"], event_id, slack_user, channel,
+                              text, thread_ts)
 
 
 async def wait_for_background_tasks(app: Quart) -> None:
