@@ -12,6 +12,9 @@ Run it:   python -m ch04_jeeves.devtools.slack_standin    (PORT=8390 by default)
 Ask it:   curl -X POST -H "Authorization: Bearer xoxb-standin" http://127.0.0.1:8390/api/auth.test
 Expect:   {"ok": true, "user_id": "U0JEEVES", ...}; a wrong token gives
           {"ok": false, "error": "invalid_auth"}.
+OAuth:    GET /oauth/v2/authorize?client_id=...&redirect_uri=...&state=... approves at once
+          (a workspace that already trusts the app) and redirects to
+          redirect_uri?code=<code>&state=<state>; a wrong client_id gets 400.
 Read:     GET /_standin/messages[?channel=C1] -> {"messages": [...]}; DELETE clears them;
           GET /_standin/calls: every chat.postMessage call, accepted or not.
           POST /_standin/config {"fail_channels": ["C1"]} changes behaviour.
@@ -25,6 +28,7 @@ import os
 import time
 
 from aiohttp import web
+from yarl import URL
 
 BOT_USER_ID = "U0JEEVES"
 TEAM = {"id": "T0STANDIN", "name": "Stand-in workspace"}
@@ -42,6 +46,7 @@ def make_app(token: str = "xoxb-standin", fail_channels=(), client_id: str = "st
     app.router.add_post("/api/chat.postMessage", post_message)
     app.router.add_post("/api/oauth.v2.access", oauth_access)
     app.router.add_route("*", "/api/{method}", unknown_method)
+    app.router.add_get("/oauth/v2/authorize", authorize)
     app.router.add_get("/_standin/messages", read_messages)
     app.router.add_get("/_standin/calls", read_calls)
     app.router.add_delete("/_standin/messages", clear_messages)
@@ -126,6 +131,19 @@ async def oauth_access(request: web.Request) -> web.Response:
         "app_id": "A0STANDIN", "team": TEAM, "enterprise": None,
         "authed_user": {"id": "U0LEARNER"},
     })
+
+
+async def authorize(request: web.Request) -> web.Response:
+    """Slack's authorize page, approved at once: back to the app with a code and its state."""
+    state = request.app[STATE]
+    redirect_uri = request.query.get("redirect_uri", "")
+    if request.query.get("client_id") != state["client"][0]:
+        return web.Response(status=400, text="invalid_client_id")
+    if not redirect_uri.startswith(("http://", "https://")):
+        return web.Response(status=400, text="bad_redirect_uri")
+    target = URL(redirect_uri).update_query(code=state["code"],
+                                                state=request.query.get("state", ""))
+    raise web.HTTPFound(target)
 
 
 async def unknown_method(request: web.Request) -> web.Response:

@@ -121,6 +121,8 @@ def create_app(settings: Settings | None = None) -> Quart:
         app.add_background_task(handle_message, event_id[:64], user, channel, text, thread_ts)
         return {"ok": True}
 
+    from .web import init_web  # pages, login, Slack OAuth and the JSON API (jeeves/web/)
+    init_web(app, settings)
     jobs.install(app)  # the periodic alerts (JEEVES_ALERT_INTERVAL), after open_resources
     return app
 

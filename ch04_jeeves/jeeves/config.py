@@ -40,6 +40,12 @@ class Settings:
     port: int = DEFAULT_PORT
     dev: bool = False
     instance_path: Path = DEFAULT_INSTANCE_PATH
+    # The web pages (jeeves/web): signs the login cookie and the session ("" = a random
+    # key per process, so logins end at a restart), and "Sign in with Slack" (OAuth v2).
+    secret_key: str = ""
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_oauth_authorize_url: str = ""  # "" = <SLACK_API_URL's host>/oauth/v2/authorize
     # What development mode did for you, to be printed at start-up.
     notices: tuple[str, ...] = field(default=())
 
@@ -127,9 +133,39 @@ def from_env(env: dict | None = None, dev: bool | None = None) -> Settings:
         timeout = float(env.get("WEATHER_TIMEOUT") or 5.0)
     except ValueError as exc:
         raise ConfigError(f"PORT and WEATHER_TIMEOUT must be numbers: {exc}") from None
+    web = web_settings(env, dev, instance)
     return Settings(
-        signing_secret=secret, bot_token=token, database_url=database_url(env),
+        **web, signing_secret=secret, bot_token=token, database_url=database_url(env),
         slack_api_url=env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL,
         weather_api_url=weather, geocoding_api_url=geocoding, weather_timeout=timeout,
         port=port, dev=dev, instance_path=instance, notices=tuple(notices),
     )
+
+
+def web_settings(env: dict, dev: bool, instance: Path) -> dict:
+    """The web pages' secret key and Slack OAuth client; development mode fills them in.
+
+    In development the OAuth client is the Slack stand-in's (``standin-client``),
+    and the secret key is generated once into the instance folder.
+    """
+    values = {"secret_key": env.get("JEEVES_SECRET_KEY", ""),
+              "slack_client_id": env.get("SLACK_CLIENT_ID", ""),
+              "slack_client_secret": env.get("SLACK_CLIENT_SECRET", ""),
+              "slack_oauth_authorize_url": env.get("SLACK_OAUTH_AUTHORIZE_URL", "")}
+    if dev:
+        if not values["secret_key"]:
+            path = instance / "dev-secret-key"
+            instance.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                # O_EXCL: two starting processes cannot both write it.
+                try:
+                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                        fh.write(secrets.token_hex(32))
+                except FileExistsError:
+                    pass
+            values["secret_key"] = path.read_text(encoding="utf-8").strip()
+        if not values["slack_client_id"]:
+            values["slack_client_id"] = "standin-client"
+            values["slack_client_secret"] = values["slack_client_secret"] or "standin-secret"
+    return values

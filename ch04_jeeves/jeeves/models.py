@@ -95,6 +95,25 @@ class SeenEvent(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class SlackToken(Base):
+    """The Slack OAuth token of a user who signed in with Slack (never shown or logged).
+
+    A table of its own rather than a column, so an existing database gains it
+    from ``create_all`` without a migration.
+    """
+
+    __tablename__ = "slack_tokens"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), default="")
+    scope: Mapped[str] = mapped_column(Text, default="")
+    access_token: Mapped[str] = mapped_column(Text)
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:  # never the token
+        return f"<SlackToken user={self.user_id} team={self.team_id}>"
+
+
 DEFAULT_SERVICES = (
     ("weather", "weather [in] <place>: the weather now"),
     ("location", "config location <place> / get location: remember where you are"),

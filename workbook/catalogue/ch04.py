@@ -105,10 +105,57 @@ EXAMPLES = [
             Probe("/_standin/config", method="POST", status=400, data=b"[1]"),
         ),
     ),
+    # Part 2 (web): the stepping stones to jeeves/web/.
+    Example(
+        id="ch04.forms_example",
+        file="ch04_jeeves/forms_example.py",
+        summary="A WTForms form: server-side validation, a CSRF token bound to the session, 400 with errors",
+        port=8310,
+        probes=(
+            Probe("/", body_contains=("Sign up for weather alerts", 'name="csrf_token"')),
+            Probe("/", method="POST", status=400, data=b"email=ada@example.com&location=Paris",
+                  headers={"Content-Type": "application/x-www-form-urlencoded"},
+                  body_contains=("CSRF token missing.",), note="no CSRF token: refused"),
+        ),
+    ),
+    Example(
+        id="ch04.logging_in",
+        file="ch04_jeeves/logging_in.py",
+        summary="quart-auth's QuartAuth: signed HttpOnly cookie, 401 for anonymous, 403 for non-admins",
+        port=8311,
+        env={"LOGIN_DEV": "1", "LOGIN_DEMO_PASSWORD": "catalogue demo password"},
+        probes=(
+            Probe("/", json={"hello": "anonymous"}),
+            Probe("/me", status=401, json={"error": "Unauthorized"}, note="not logged in yet"),
+            Probe("/login", method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"},
+                  data=b"email=ada@example.com&password=catalogue+demo+password",
+                  json={"logged_in": "ada@example.com"},
+                  expect_headers={"Set-Cookie": "HttpOnly"}),
+            Probe("/login", method="POST", status=401,
+                  headers={"Content-Type": "application/x-www-form-urlencoded"},
+                  data=b"email=ada@example.com&password=wrong",
+                  json={"error": "wrong email or password"}),
+        ),
+    ),
+    Example(
+        id="ch04.oauth2",
+        file="ch04_jeeves/oauth2.py",
+        summary="Slack OAuth v2: a random state checked on return, the secret sent as HTTP Basic",
+        port=8312,
+        env={"SLACK_API_URL": "http://127.0.0.1:9/api/"},
+        probes=(
+            Probe("/", json={"sign_in": ...}),
+            Probe("/login", status=302,
+                  expect_headers={"Location": "/oauth/v2/authorize?client_id=standin-client"}),
+            Probe("/callback?code=x&state=forged", status=400,
+                  json={"error": "state missing or wrong"}, note="a state we never issued"),
+        ),
+    ),
 ]
 
 # Files in ch04_jeeves/ that belong to an example without being one.
 SUPPORT_FILES: list[str] = [
     "ch04_jeeves/jeeves/*.py",
+    "ch04_jeeves/jeeves/web/*.py",  # part 2: the pages, login, OAuth and API
     "ch04_jeeves/devtools/__init__.py",
 ]

@@ -62,7 +62,8 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         file="notebooks/04_jeeves.ipynb",
         chapter="ch04",
         covers=("ch04.password_hash", "ch04.sqlalchemy_async", "ch04.slack_standin",
-                "ch04.weather_standin", "ch04.jeeves"),
+                "ch04.weather_standin", "ch04.jeeves", "ch04.forms_example",
+                "ch04.logging_in", "ch04.oauth2"),
         solutions="notebooks/solutions/04_jeeves.py",
     ),
 )

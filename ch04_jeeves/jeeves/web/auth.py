@@ -1,0 +1,90 @@
+"""Who is signed in: quart-auth's cookie for pages, its bearer mode for the API.
+
+quart-auth only knows an ``auth_id`` (here the user's id, signed with the
+app's secret key). The database row is loaded once per request, and a
+deactivated user counts as signed out.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from quart import current_app, g, request
+from quart_auth import AuthUser, QuartAuth, Unauthorized, current_user
+from werkzeug.exceptions import Forbidden
+
+from ..models import User
+
+# Login cookie for the pages; signed tokens in "Authorization: Bearer" for the API.
+cookie_auth = QuartAuth()
+token_auth = QuartAuth(mode="bearer", singleton=False, attribute_name="_jeeves_api_user",
+                       cookie_name="JEEVES_API_UNUSED", salt="jeeves api token")
+
+
+def init_auth(app) -> None:
+    cookie_auth.init_app(app)
+    token_auth.init_app(app)
+
+
+def sessions():
+    return current_app.extensions["jeeves"].sessions
+
+
+async def load_user(auth_id: str | None) -> User | None:
+    if not auth_id or not auth_id.isdigit():
+        return None
+    async with sessions()() as session:
+        user = await session.get(User, int(auth_id))
+    return user if user is not None and user.is_active else None
+
+
+async def signed_in_user() -> User | None:
+    """The active user behind the login cookie (pages), cached for this request."""
+    if "jeeves_user" not in g:
+        g.jeeves_user = await load_user(current_user.auth_id)
+    return g.jeeves_user
+
+
+async def api_user() -> User | None:
+    """The API caller: a bearer token if one is sent, else the login cookie."""
+    if request.headers.get("Authorization", "")[:6].lower() == "bearer":
+        return await load_user(token_auth.load_user().auth_id)
+    return await signed_in_user()
+
+
+def issue_token(user: User) -> str:
+    return token_auth.dump_token(str(user.id))
+
+
+def login(user: User) -> None:
+    from quart_auth import login_user
+
+    login_user(AuthUser(str(user.id)))
+    g.jeeves_user = user
+
+
+def login_required(view):
+    """Anonymous (or deactivated) users get Unauthorized: the pages redirect to /login."""
+
+    @wraps(view)
+    async def wrapper(*args, **kwargs):
+        if await signed_in_user() is None:
+            raise Unauthorized()
+        return await view(*args, **kwargs)
+
+    return wrapper
+
+
+def admin_required(view):
+    """Anonymous users go to /login; signed-in users who are not admins get 403."""
+
+    @wraps(view)
+    async def wrapper(*args, **kwargs):
+        user = await signed_in_user()
+        if user is None:
+            raise Unauthorized()
+        if not user.is_admin:
+            raise Forbidden("This page is for administrators.")
+        return await view(*args, **kwargs)
+
+    return wrapper

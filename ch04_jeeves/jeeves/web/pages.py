@@ -1,0 +1,160 @@
+"""The pages everyone sees: home, login/logout, recent activity, profile.
+
+Errors on these pages are HTML (the app's JSON error handler stays for the
+Slack endpoint and the API); an anonymous visitor to a protected page is
+redirected to ``/login?next=<page>``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from quart import Blueprint, redirect, render_template, request, url_for
+from quart_auth import Unauthorized, logout_user
+from sqlalchemy import func, select
+from werkzeug.exceptions import BadRequest, HTTPException
+
+from ..models import Log, Service, SlackToken, User
+from .auth import login, login_required, sessions, signed_in_user
+from .forms import ActionForm, LoginForm, ProfileForm, empty_action_form
+
+bp = Blueprint("web", __name__, template_folder="templates")
+PER_PAGE = 20
+FEATURES = (
+    ("weather [in] <place>", "the weather now, anywhere (or where you are)"),
+    ("config location <place>", "remember where you are"),
+    ("get location", "say where Jeeves thinks you are"),
+    ("services", "what is switched on"),
+    ("help", "the list of commands"),
+)
+
+
+async def render(template: str, status: int = 200, **context):
+    context.setdefault("me", await signed_in_user())
+    return await render_template(template, **context), status
+
+
+@bp.app_context_processor
+def forms_in_templates():
+    return {"logout_form": empty_action_form}
+
+
+@bp.errorhandler(HTTPException)
+async def html_error(exc: HTTPException):
+    return await render("error.html", exc.code or 500, error=exc)
+
+
+@bp.app_errorhandler(Unauthorized)
+async def to_login(exc: Unauthorized):
+    if request.path.startswith("/api/"):
+        return {"ok": False, "error": "authentication required",
+                "message": "send Authorization: Bearer <token> (POST /api/tokens) "
+                           "or sign in at /login"}, 401
+    return redirect(url_for("web.login_page", next=request.full_path.rstrip("?")))
+
+
+@bp.before_app_request
+async def browsers_to_home():
+    # "/" answers JSON for programs (part 1); a browser asking for HTML gets the home page.
+    if request.path == "/" and request.method == "GET" and \
+            request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
+        return redirect(url_for("web.home"))
+    return None
+
+
+def safe_next(target: str | None) -> str:
+    """Only a local path: ``next=https://evil.example`` must not become an open redirect."""
+    if not target:
+        return url_for("web.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("web.home")
+    return target
+
+
+@bp.get("/home")
+async def home():
+    async with sessions()() as session:
+        services = (await session.scalars(select(Service).order_by(Service.name))).all()
+    return await render("home.html", services=services, features=FEATURES)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+async def login_page():
+    form = await LoginForm.load()
+    next_url = safe_next(request.args.get("next"))
+    if request.method == "GET":
+        return await render("login.html", form=form, next_url=next_url)
+    if not form.validate():
+        return await render("login.html", 400, form=form, next_url=next_url)
+    async with sessions()() as session:
+        user = await session.scalar(select(User).where(User.email == form.email.data.lower()))
+    # One message for an unknown email, a wrong password or a deactivated account.
+    if user is None or not user.is_active or not user.check_password(form.password.data):
+        form.form_errors.append("Wrong email or password.")
+        return await render("login.html", 401, form=form, next_url=next_url)
+    login(user)
+    return redirect(next_url)
+
+
+@bp.post("/logout")
+async def logout():
+    form = await ActionForm.load()
+    if not form.validate():
+        raise BadRequest("The form expired or was not sent by this site; log out again.")
+    logout_user()
+    # The book's logout view returned None (a 500); a view must return a response.
+    return redirect(url_for("web.login_page"))
+
+
+def page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise BadRequest("page must be a positive whole number")
+    return int(raw)
+
+
+async def logs_page(user: User, page: int) -> tuple[list[Log], int]:
+    """A page of logs, newest first: every log for an admin, one's own for anyone else."""
+    query, count = select(Log), select(func.count(Log.id))
+    if not user.is_admin:
+        query, count = query.where(Log.user_id == user.id), count.where(Log.user_id == user.id)
+    async with sessions()() as session:
+        total = await session.scalar(count)
+        rows = (await session.scalars(query.order_by(Log.id.desc())
+                                      .offset((page - 1) * PER_PAGE).limit(PER_PAGE))).all()
+    return list(rows), total or 0
+
+
+@bp.get("/activity")
+@login_required
+async def activity():
+    me = await signed_in_user()
+    page = page_number()
+    rows, total = await logs_page(me, page)
+    pages = max(1, -(-total // PER_PAGE))
+    return await render("activity.html", logs=rows, page=page, pages=pages, total=total)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+async def profile():
+    me = await signed_in_user()
+    form = await ProfileForm.load(data={"location": me.location or ""})
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            async with sessions().begin() as session:
+                user = await session.get(User, me.id)
+                user.location = (form.location.data or "").strip() or None
+            return redirect(url_for("web.profile", saved=1))
+        status = 400
+    async with sessions()() as session:
+        linked = await session.get(SlackToken, me.id)
+    return await render("profile.html", status, form=form, linked=linked,
+                        saved=request.args.get("saved") == "1", me=await fresh(me))
+
+
+async def fresh(user: User) -> User:
+    async with sessions()() as session:
+        return await session.get(User, user.id)
