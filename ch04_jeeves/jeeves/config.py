@@ -157,13 +157,17 @@ def web_settings(env: dict, dev: bool, instance: Path) -> dict:
             path = instance / "dev-secret-key"
             instance.mkdir(parents=True, exist_ok=True)
             if not path.exists():
-                # O_EXCL: two starting processes cannot both write it.
+                # As for dev-secrets.json: write privately, then link into place, so
+                # nobody reads a half-written key and the first writer wins.
+                fd, tmp = tempfile.mkstemp(dir=instance, prefix=".dev-secret-key-")
                 try:
-                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                     with os.fdopen(fd, "w", encoding="utf-8") as fh:
                         fh.write(secrets.token_hex(32))
+                    os.link(tmp, path)
                 except FileExistsError:
                     pass
+                finally:
+                    os.unlink(tmp)
             values["secret_key"] = path.read_text(encoding="utf-8").strip()
         if not values["slack_client_id"]:
             values["slack_client_id"] = "standin-client"

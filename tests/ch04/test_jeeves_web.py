@@ -471,3 +471,30 @@ async def test_api_token_of_a_deactivated_user_stops_working(web):
     async with web.sessions.begin() as session:
         (await session.get(User, 2)).is_active = False
     assert (await web.client.get("/api/me", headers=headers)).status_code == 401
+
+
+# --- configuration -------------------------------------------------------------------
+
+
+def test_web_settings_from_the_environment(tmp_path):
+    from ch04_jeeves.jeeves.config import from_env
+
+    env = {"JEEVES_INSTANCE_PATH": str(tmp_path)}
+    first, again = from_env(env, dev=True), from_env(env, dev=True)
+    assert len(first.secret_key) == 64 and first.secret_key == again.secret_key  # kept
+    assert (first.slack_client_id, first.slack_client_secret) == ("standin-client", "standin-secret")
+    prod = from_env({**env, "SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "t"}, dev=False)
+    assert prod.secret_key == "" and prod.slack_client_id == ""  # nothing invented outside dev
+    chosen = from_env({**env, "JEEVES_SECRET_KEY": "k" * 40, "SLACK_CLIENT_ID": "A1",
+                       "SLACK_CLIENT_SECRET": "S1",
+                       "SLACK_OAUTH_AUTHORIZE_URL": "https://example.com/auth"}, dev=True)
+    assert (chosen.secret_key, chosen.slack_client_id, chosen.slack_client_secret,
+            chosen.slack_oauth_authorize_url) == ("k" * 40, "A1", "S1", "https://example.com/auth")
+
+
+async def test_sign_in_with_slack_unconfigured_is_a_clear_404(settings):
+    app = create_app(settings)  # production settings without a Slack OAuth client
+    async with app.test_app() as test_app:
+        resp = await test_app.test_client().get("/login/slack", scheme="https")
+        body = await resp.get_data(as_text=True)
+    assert resp.status_code == 404 and "SLACK_CLIENT_ID" in body
