@@ -151,6 +151,27 @@ EXAMPLES = [
                   json={"error": "state missing or wrong"}, note="a state we never issued"),
         ),
     ),
+    Example(
+        id="ch04.background_tasks",
+        file="ch04_jeeves/background_tasks.py",
+        summary="Background work in Quart: 202 at once, add_background_task, a periodic job "
+                "stopped on shutdown_event",
+        port=8330,
+        ready_path="/jobs",
+        probes=(
+            Probe("/jobs", method="POST", status=202, headers=JSON,
+                  data=b'{"name": "report", "seconds": 0}',
+                  json={"accepted": 1, "name": "report", "seconds": 0},
+                  note="accepted at once; the work runs after the answer"),
+            Probe("/jobs", json={"done": list, "running": int, "ticks": int}),
+            Probe("/jobs", method="POST", status=400, headers=JSON, data=b"name=report",
+                  json={"error": "the body must be a JSON object"}),
+            Probe("/jobs", method="POST", status=400, headers=JSON,
+                  data=b'{"name": "report", "seconds": 60}',
+                  json={"error": "seconds must be a number from 0 to 1"}),
+            Probe("/jobs", method="DELETE", status=405, json={"error": ...}),
+        ),
+    ),
 ]
 
 # Files in ch04_jeeves/ that belong to an example without being one.

@@ -63,7 +63,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         chapter="ch04",
         covers=("ch04.password_hash", "ch04.sqlalchemy_async", "ch04.slack_standin",
                 "ch04.weather_standin", "ch04.jeeves", "ch04.forms_example",
-                "ch04.logging_in", "ch04.oauth2"),
+                "ch04.logging_in", "ch04.oauth2", "ch04.background_tasks"),
         solutions="notebooks/solutions/04_jeeves.py",
     ),
 )

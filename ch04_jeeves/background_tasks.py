@@ -1,0 +1,116 @@
+"""Background work in Quart: answer at once, work afterwards, lose nothing at shutdown.
+
+What it shows: the two kinds of background work Jeeves has, in their smallest
+correct form.
+
+* Work started by a request: ``app.add_background_task(work, ...)``. The view
+  answers ``202 Accepted`` at once; Quart keeps a reference to the task (a bare
+  ``asyncio.create_task`` can be garbage-collected mid-run, and nobody waits for
+  it) and its shutdown waits for it, up to ``BACKGROUND_TASK_SHUTDOWN_TIMEOUT``.
+* Periodic work: a loop started in ``before_serving``, itself a background
+  task, that sleeps on ``app.shutdown_event``, so it stops as soon as the
+  server stops, between two rounds, never in the middle of one.
+
+Jeeves (``jeeves/jobs.py``) does the same with real jobs, and hands them to
+Celery workers when one process is not enough (``jeeves/celery_app.py``).
+
+Run it:   python ch04_jeeves/background_tasks.py       (PORT=8330 by default;
+          TICK_SECONDS=2 sets the periodic job's interval)
+Ask it:   curl -i -X POST -H 'Content-Type: application/json' \\
+               -d '{"name": "report", "seconds": 0.5}' http://127.0.0.1:8330/jobs
+          curl -i http://127.0.0.1:8330/jobs
+Expect:   202 {"accepted": 1, "name": "report", "seconds": 0.5} at once; half a second
+          later GET /jobs -> {"done": [{"id": 1, "name": "report", ...}], "running": 0,
+          "ticks": <rounds of the periodic job so far>}; a body that is not a JSON object,
+          or a bad name or seconds -> 400 {"error": "..."}.
+          Stop it while a job runs: the job finishes first ("finished job 1" is printed).
+"""
+
+import asyncio
+import os
+import signal
+import time
+
+from quart import Quart, request
+from werkzeug.exceptions import HTTPException
+
+MAX_SECONDS = 1.0  # the jobs are pretend work; a real one would be bounded by its timeouts
+
+
+def create_app() -> Quart:
+    app = Quart(__name__)
+    app.config["TICK_SECONDS"] = float(os.environ.get("TICK_SECONDS", "2"))
+    # Long enough for any job to finish; past it Quart cancels what is left.
+    app.config["BACKGROUND_TASK_SHUTDOWN_TIMEOUT"] = 10
+    state = app.extensions["jobs"] = {"next_id": 1, "running": 0, "done": [], "ticks": 0}
+
+    async def work(job_id: int, name: str, seconds: float) -> None:
+        state["running"] += 1
+        try:
+            await asyncio.sleep(seconds)  # stands in for slow I/O: an API call, a query
+            state["done"].append({"id": job_id, "name": name, "seconds": seconds,
+                                  "finished_at": time.time()})
+            print(f"finished job {job_id} ({name})", flush=True)
+        finally:
+            state["running"] -= 1
+
+    async def tick() -> None:
+        while True:
+            try:
+                # Sleep, but wake up at once when the server starts shutting down.
+                await asyncio.wait_for(app.shutdown_event.wait(), app.config["TICK_SECONDS"])
+                return
+            except TimeoutError:
+                state["ticks"] += 1  # one round of periodic work
+
+    @app.before_serving
+    async def start_periodic_job():
+        app.add_background_task(tick)
+
+    @app.errorhandler(HTTPException)
+    async def http_error(exc: HTTPException):
+        return {"error": exc.description}, exc.code
+
+    @app.post("/jobs")
+    async def submit():
+        body = await request.get_json(force=True, silent=True)
+        if not isinstance(body, dict):
+            return {"error": "the body must be a JSON object"}, 400
+        name, seconds = body.get("name"), body.get("seconds", 0)
+        if not isinstance(name, str) or not 0 < len(name) <= 50:
+            return {"error": "name must be a string of 1 to 50 characters"}, 400
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
+                or not 0 <= seconds <= MAX_SECONDS:
+            return {"error": f"seconds must be a number from 0 to {MAX_SECONDS:g}"}, 400
+        job_id = state["next_id"]
+        state["next_id"] += 1
+        app.add_background_task(work, job_id, name, seconds)
+        return {"accepted": job_id, "name": name, "seconds": seconds}, 202
+
+    @app.get("/jobs")
+    async def jobs():
+        return {"done": state["done"], "running": state["running"], "ticks": state["ticks"]}
+
+    return app
+
+
+app = create_app()
+
+
+async def main(port: int) -> None:
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    config = Config()
+    config.bind = [f"127.0.0.1:{port}"]
+    config.graceful_timeout = 1.0
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    print(f"Serving on http://127.0.0.1:{port}/jobs (Ctrl-C to stop)", flush=True)
+    await serve(app, config, shutdown_trigger=stop.wait)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(os.environ.get("PORT", "8330"))))
