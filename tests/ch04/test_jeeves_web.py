@@ -498,3 +498,11 @@ async def test_sign_in_with_slack_unconfigured_is_a_clear_404(settings):
         resp = await test_app.test_client().get("/login/slack", scheme="https")
         body = await resp.get_data(as_text=True)
     assert resp.status_code == 404 and "SLACK_CLIENT_ID" in body
+
+
+def test_each_app_keeps_its_own_cookie_settings(settings):
+    # A regression: one module-level QuartAuth carried the first app's Secure=False to the next.
+    dev, prod = create_app(settings.with_(dev=True)), create_app(settings)
+    assert [a.cookie_secure for a in dev.extensions["QUART_AUTH"]] == [False, False]
+    assert [a.cookie_secure for a in prod.extensions["QUART_AUTH"]] == [True, True]
+    assert prod.config["SESSION_COOKIE_SECURE"] and not dev.config["SESSION_COOKIE_SECURE"]

@@ -15,15 +15,22 @@ from werkzeug.exceptions import Forbidden
 
 from ..models import User
 
-# Login cookie for the pages; signed tokens in "Authorization: Bearer" for the API.
-cookie_auth = QuartAuth()
-token_auth = QuartAuth(mode="bearer", singleton=False, attribute_name="_jeeves_api_user",
-                       cookie_name="JEEVES_API_UNUSED", salt="jeeves api token")
-
 
 def init_auth(app) -> None:
-    cookie_auth.init_app(app)
-    token_auth.init_app(app)
+    """A login cookie for the pages; signed tokens in "Authorization: Bearer" for the API.
+
+    New instances for every app: QuartAuth copies the app's config (Secure or
+    not...) into itself, so a module-level one would carry one app's settings
+    into the next.
+    """
+    QuartAuth(app)  # the singleton that current_user and login_user use
+    app.extensions["jeeves_token_auth"] = QuartAuth(
+        app, mode="bearer", singleton=False, attribute_name="_jeeves_api_user",
+        cookie_name="JEEVES_API_UNUSED", salt="jeeves api token")
+
+
+def token_auth() -> QuartAuth:
+    return current_app.extensions["jeeves_token_auth"]
 
 
 def sessions():
@@ -48,12 +55,12 @@ async def signed_in_user() -> User | None:
 async def api_user() -> User | None:
     """The API caller: a bearer token if one is sent, else the login cookie."""
     if request.headers.get("Authorization", "")[:6].lower() == "bearer":
-        return await load_user(token_auth.load_user().auth_id)
+        return await load_user(token_auth().load_user().auth_id)
     return await signed_in_user()
 
 
 def issue_token(user: User) -> str:
-    return token_auth.dump_token(str(user.id))
+    return token_auth().dump_token(str(user.id))
 
 
 def login(user: User) -> None:
