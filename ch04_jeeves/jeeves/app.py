@@ -169,9 +169,10 @@ def event_text(event: dict) -> str:
 
 async def handle_message(event_id: str, slack_user: str, channel: str, text: str,
                          thread_ts: str | None) -> None:
-    """Work out the reply, send it, and log the outcome (the job lives in jobs.py)."""
-    await jobs.handle_message(current_app.extensions["jeeves"], event_id, slack_user, channel,
-                              text, thread_ts)
+    """Work out the reply, send it, and log the outcome (the job lives in jobs.py;
+    with JEEVES_TASK_RUNNER=celery a Celery worker does it)."""
+    await jobs.handle_event(current_app._get_current_object(), event_id, slack_user, channel,
+                            text, thread_ts)
 
 
 async def wait_for_background_tasks(app: Quart) -> None:

@@ -14,7 +14,8 @@ Embedded (the default): Quart runs them in its own process. ``install`` makes
 background tasks, and the loop only stops between rounds, so no job is cut off.
 
 Outgrown: ``jeeves/celery_app.py`` runs the same functions in Celery workers,
-each task wrapping one call in ``asyncio.run``.
+each task wrapping one call in ``asyncio.run``; with ``JEEVES_TASK_RUNNER=celery``
+Jeeves hands each Slack event to the workers instead of answering it itself.
 """
 
 from __future__ import annotations
@@ -165,6 +166,31 @@ def alert_interval(env: dict | None = None) -> float:
     return value
 
 
+def task_runner(env: dict | None = None) -> str:
+    """``JEEVES_TASK_RUNNER``: ``inprocess`` (the default) or ``celery``."""
+    raw = ((os.environ if env is None else env).get("JEEVES_TASK_RUNNER") or "inprocess").lower()
+    if raw not in ("inprocess", "celery"):
+        raise ConfigError(f"JEEVES_TASK_RUNNER must be inprocess or celery, not {raw!r}")
+    return raw
+
+
+async def handle_event(app: Quart, *args) -> None:
+    """The per-event work: handed to Celery workers when configured, else done here.
+
+    ``app.config["JEEVES_CELERY"]`` is the Celery app to send to (None: in process).
+    If the broker cannot take the job, it is done here rather than lost.
+    """
+    celery = app.config.get("JEEVES_CELERY")
+    if celery is not None:
+        try:
+            # Sending talks to the broker with a blocking client: keep it off the loop.
+            await asyncio.to_thread(celery.send_task, "jeeves.handle_message", args=list(args))
+            return
+        except Exception:
+            log.exception("could not hand event %s to Celery: handling it here", args[0])
+    await handle_message(app.extensions["jeeves"], *args)
+
+
 def install(app: Quart) -> None:
     """Run the periodic alerts inside this Quart app (when an interval is set).
 
@@ -173,6 +199,12 @@ def install(app: Quart) -> None:
     may be changed after ``create_app`` (tests use a fraction of a second).
     """
     app.config.setdefault("JEEVES_ALERT_INTERVAL", alert_interval())
+    if "JEEVES_CELERY" not in app.config:
+        celery = None
+        if task_runner() == "celery":
+            from .celery_app import make_celery  # Celery is imported only when used
+            celery = make_celery()
+        app.config["JEEVES_CELERY"] = celery
     app.config["BACKGROUND_TASK_SHUTDOWN_TIMEOUT"] = max(
         app.config.get("BACKGROUND_TASK_SHUTDOWN_TIMEOUT", 5), SHUTDOWN_GRACE_SECONDS)
 

@@ -11,6 +11,7 @@ checks their effects where they land: the Slack stand-in's messages and the
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -21,8 +22,10 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from ch04_jeeves.jeeves import jobs
+from ch04_jeeves.jeeves import create_app, jobs, slack
+from ch04_jeeves.jeeves.actions import HELP
 from ch04_jeeves.jeeves.celery_app import make_celery
+from ch04_jeeves.jeeves.config import ConfigError
 from ch04_jeeves.jeeves.models import Log, User, init_db, make_engine, make_sessionmaker
 from workbook import catalogue, procs
 
@@ -102,7 +105,7 @@ async def wait_for(check, timeout: float = 60.0):
 
 
 async def test_jobs_run_in_a_real_celery_worker(broker, settings, slack_api, weather_api,
-                                                tmp_path, capsys):
+                                                tmp_path, capsys, make_event):
     engine = make_engine(settings.database_url)
     await init_db(engine)
     async with make_sessionmaker(engine).begin() as session:
@@ -133,11 +136,25 @@ async def test_jobs_run_in_a_real_celery_worker(broker, settings, slack_api, wea
             "jeeves.handle_message", args=["EvCELERY1", "U0CHAT", "C0CELERY", "weather in Paris"]))
         assert outcome == "ok"
         done = time.monotonic() - started
+
+        # Jeeves itself handing a Slack event to the workers (JEEVES_TASK_RUNNER=celery).
+        jeeves = create_app(settings)
+        jeeves.config["JEEVES_CELERY"] = client
+        raw = json.dumps(make_event("help", event_id="EvHANDED1", channel="C0HANDED")).encode()
+        async with jeeves.test_app() as test_app:
+            resp = await test_app.test_client().post(
+                "/slack/events", data=raw,
+                headers=slack.signed_headers(settings.signing_secret, raw))
+            assert resp.status_code == 200 and await resp.get_json() == {"ok": True}
+        # Jeeves has shut down; the reply comes from the worker.
+        [handed] = await wait_for(lambda: _logs_when(settings.database_url, "help", 1))
+        assert (handed.event_id, handed.outcome) == ("EvHANDED1", "ok")
     finally:
         stopped = worker.stop()
     output = worker.output()
     assert worker.process.returncode == 0, output
     assert "Traceback" not in output and "Warm shutdown" in output, output
+    assert output.count("Task jeeves.handle_message[") == 4  # 2 handed over: received, succeeded
 
     assert sorted((log.message, log.outcome) for log in alerts) == [
         ("alert for London", "ok"), ("alert for Tokyo", "ok")]
@@ -147,7 +164,8 @@ async def test_jobs_run_in_a_real_celery_worker(broker, settings, slack_api, wea
                      "wind 7.2 km/h",
         "U0CELERY2": "Your weather alert: Weather in London, United Kingdom: light rain, 11°C, "
                      "wind 19.8 km/h",
-        "C0CELERY": "Weather in Paris, France: overcast, 14.2°C, wind 11.5 km/h"}
+        "C0CELERY": "Weather in Paris, France: overcast, 14.2°C, wind 11.5 km/h",
+        "C0HANDED": HELP}
     [chat] = await logs_of(settings.database_url, "weather")
     assert (chat.event_id, chat.outcome, chat.message) == ("EvCELERY1", "ok", "weather in Paris")
     with capsys.disabled():  # the numbers the README quotes
@@ -173,3 +191,10 @@ def test_celery_config_from_the_environment(tmp_path):
     redis = make_celery({"JEEVES_BROKER_URL": "redis://localhost:6379/0",
                          "JEEVES_INSTANCE_PATH": str(tmp_path)})
     assert redis.conf.broker_url == "redis://localhost:6379/0"
+
+
+def test_task_runner_setting():
+    assert jobs.task_runner({}) == "inprocess"
+    assert jobs.task_runner({"JEEVES_TASK_RUNNER": "Celery"}) == "celery"
+    with pytest.raises(ConfigError, match="JEEVES_TASK_RUNNER must be inprocess or celery"):
+        jobs.task_runner({"JEEVES_TASK_RUNNER": "threads"})

@@ -132,3 +132,23 @@ def test_a_bad_alert_interval_is_a_config_error(raw):
         jobs.alert_interval({"JEEVES_ALERT_INTERVAL": raw})
     assert jobs.alert_interval({}) == 0
     assert jobs.alert_interval({"JEEVES_ALERT_INTERVAL": "3600"}) == 3600
+
+
+async def test_an_unreachable_broker_means_the_event_is_handled_here(settings, slack_api,
+                                                                     make_event, tmp_path):
+    """JEEVES_TASK_RUNNER=celery, but the broker cannot take the job: it is not lost."""
+    from celery import Celery
+
+    (tmp_path / "not-a-folder").write_text("")
+    broken = Celery("broken", broker=f"sqla+sqlite:///{tmp_path / 'not-a-folder' / 'b.db'}")
+    broken.conf.broker_connection_max_retries = 0
+    app = create_app(settings)
+    app.config["JEEVES_CELERY"] = broken
+    raw = json.dumps(make_event("help", event_id="EvNOBROKER", channel="C0HERE")).encode()
+    async with app.test_app() as test_app:
+        resp = await test_app.test_client().post(
+            "/slack/events", data=raw, headers=slack.signed_headers(settings.signing_secret, raw))
+        assert resp.status_code == 200
+    [row] = await all_logs(settings.database_url)
+    assert (row.event_id, row.service, row.outcome) == ("EvNOBROKER", "help", "ok")
+    assert [m["channel"] for m in slack_api.state["messages"]] == ["C0HERE"]
