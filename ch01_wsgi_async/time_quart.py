@@ -14,7 +14,6 @@ Expect:   200, Content-Type: application/json, {"time": 1763812345.678}
 
 import asyncio
 import os
-import signal
 import time
 
 from quart import Quart
@@ -54,12 +53,9 @@ async def main(port):
     # worker-pool lesson) would overflow it, and each dropped SYN costs its
     # client a 1-second retry (BENCHMARKS.md measures this).
     config.backlog = 1024
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
-    await serve(app, config, shutdown_trigger=stop.wait)
+    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
+    await serve(app, config)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ Expect:   202 {"accepted": 1, "name": "report", "seconds": 0.5} at once; half a 
 
 import asyncio
 import os
-import signal
 import time
 
 from quart import Quart, request
@@ -104,12 +103,9 @@ async def main(port: int) -> None:
     config = Config()
     config.bind = [f"127.0.0.1:{port}"]
     config.graceful_timeout = 1.0
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     print(f"Serving on http://127.0.0.1:{port}/jobs (Ctrl-C to stop)", flush=True)
-    await serve(app, config, shutdown_trigger=stop.wait)
+    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
+    await serve(app, config)
 
 
 if __name__ == "__main__":

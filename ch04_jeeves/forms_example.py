@@ -18,7 +18,6 @@ Expect:   the browser: "Thanks, ada@example.com: we will tell you the weather in
 import asyncio
 import os
 import secrets
-import signal
 from datetime import timedelta
 from html import escape
 
@@ -89,15 +88,12 @@ async def main(port: int) -> None:
     config = Config()
     config.bind = [f"127.0.0.1:{port}"]
     config.graceful_timeout = 1.0
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     app = make_app()
     if not os.environ.get("FORMS_SECRET_KEY"):
         print("development: FORMS_SECRET_KEY not set, using a random key", flush=True)
     print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
-    await serve(app, config, shutdown_trigger=stop.wait)
+    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
+    await serve(app, config)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ Expect:   /login -> 200 {"logged_in": "ada@example.com"} and a Set-Cookie QUART_
 import asyncio
 import os
 import secrets
-import signal
 
 from quart import Quart, request
 from quart_auth import AuthUser, QuartAuth, current_user, login_required, login_user, logout_user
@@ -91,16 +90,13 @@ async def main(port: int) -> None:
     config = Config()
     config.bind = [f"127.0.0.1:{port}"]
     config.graceful_timeout = 1.0
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     app = make_app()
     if not os.environ.get("LOGIN_DEMO_PASSWORD"):
         print(f"development: demo password for ada@example.com and bo@example.com: "
               f"{app.config['DEMO_PASSWORD']}", flush=True)
     print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
-    await serve(app, config, shutdown_trigger=stop.wait)
+    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
+    await serve(app, config)
 
 
 if __name__ == "__main__":

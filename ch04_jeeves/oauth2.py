@@ -24,7 +24,6 @@ import base64
 import hmac
 import os
 import secrets
-import signal
 from urllib.parse import quote_plus, urlencode, urljoin
 
 import aiohttp
@@ -91,12 +90,9 @@ async def main(port: int) -> None:
     config = Config()
     config.bind = [f"127.0.0.1:{port}"]
     config.graceful_timeout = 1.0
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     print(f"Serving on http://127.0.0.1:{port}/ (sign in at /login; Ctrl-C to stop)", flush=True)
-    await serve(make_app(), config, shutdown_trigger=stop.wait)
+    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
+    await serve(make_app(), config)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ Expect:   201 {"id": 1, "name": "Ada", "email": "ada@example.com"} and a Locatio
 
 import asyncio
 import os
-import signal
 
 from quart import Quart, request
 from sqlalchemy import String, select
@@ -143,12 +142,9 @@ async def main(port: int) -> None:
     config = Config()
     config.bind = [f"127.0.0.1:{port}"]
     config.graceful_timeout = 1.0
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     print(f"Serving on http://127.0.0.1:{port}/users (Ctrl-C to stop)", flush=True)
-    await serve(make_app(), config, shutdown_trigger=stop.wait)
+    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
+    await serve(make_app(), config)
 
 
 if __name__ == "__main__":

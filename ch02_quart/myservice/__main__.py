@@ -12,7 +12,6 @@ Expect:   200, {"service": "myservice", "greeting": "Hello from myservice"};
 
 import asyncio
 import os
-import signal
 
 from hypercorn.asyncio import serve
 from hypercorn.config import Config
@@ -24,12 +23,9 @@ async def main(port: int) -> None:
     config = Config()
     config.bind = [f"127.0.0.1:{port}"]
     config.graceful_timeout = 1.0  # stop within the 2 s a learner waits for
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
-    await serve(create_app(), config, shutdown_trigger=stop.wait)
+    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
+    await serve(create_app(), config)
 
 
 if __name__ == "__main__":
