@@ -102,5 +102,8 @@ async def test_unknown_path():
 
 
 async def test_lifespan_passes_through():
-    async with app.test_app():  # startup/shutdown travel through both middlewares
-        pass
+    # Startup and shutdown ("lifespan" scopes) travel through both middlewares:
+    # one that choked on a scope without headers would make test_app() raise here.
+    async with app.test_app() as test_app:
+        response = await test_app.test_client().get("/api")
+        assert "Hello" in await response.get_json()
