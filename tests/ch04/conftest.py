@@ -7,6 +7,7 @@ normal clients (``slack_sdk`` for Slack, aiohttp for the weather).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import secrets
 import uuid
@@ -22,6 +23,7 @@ from ch04_jeeves.jeeves import create_app, slack
 from ch04_jeeves.jeeves.app import wait_for_background_tasks
 from ch04_jeeves.jeeves.config import Settings
 from ch04_jeeves.jeeves.models import Log
+from workbook import catalogue, procs
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -134,3 +136,33 @@ async def jeeves(settings):
     app = create_app(settings)
     async with app.test_app() as test_app:
         yield Running(app, test_app, settings)
+
+
+@dataclasses.dataclass
+class ServedJeeves:
+    """Jeeves and both stand-ins, each its own process; what a test needs to talk to them."""
+
+    server: procs.Server
+    slack_api: procs.Server
+    weather_api: procs.Server
+    secret: str
+
+
+@pytest.fixture
+def jeeves_served(start_example, db_url):
+    """``python -m ch04_jeeves.jeeves serve`` in production mode (every setting given,
+    no --dev) on a free port, talking to the stand-ins over sockets. A test may stop
+    it early (``jeeves_served.server.stop()``: its shutdown waits for the background
+    work) to read the database afterwards; stopping twice is harmless."""
+    token, secret = "xoxb-" + secrets.token_hex(4), secrets.token_hex(32)
+    slack_api = start_example("ch04.slack_standin", env={"SLACK_STANDIN_TOKEN": token})
+    weather_api = start_example("ch04.weather_standin")
+    example = dataclasses.replace(catalogue.get("ch04.jeeves"), args=("serve",), env={})
+    server = procs.start_server(example, env={
+        "SLACK_SIGNING_SECRET": secret, "SLACK_BOT_TOKEN": token,
+        "SLACK_API_URL": slack_api.url + "/api/", "WEATHER_API_URL": weather_api.url,
+        "JEEVES_DATABASE_URL": db_url, "JEEVES_DEV": "0"})
+    try:
+        yield ServedJeeves(server, slack_api, weather_api, secret)
+    finally:
+        server.stop()

@@ -9,9 +9,7 @@ in its own process). Run with ``-s`` to see the timings.
 """
 
 import asyncio
-import dataclasses
 import json
-import secrets
 import time
 from collections import Counter
 
@@ -21,7 +19,6 @@ from sqlalchemy import select
 
 from ch04_jeeves.jeeves import slack
 from ch04_jeeves.jeeves.models import Log, make_engine, make_sessionmaker
-from workbook import catalogue, procs
 
 EVENTS = 200
 RETRIES = 50
@@ -69,16 +66,9 @@ async def test_200_concurrent_events_are_each_logged_exactly_once(jeeves, make_e
 
 
 @pytest.mark.integration
-async def test_200_concurrent_events_over_real_http(start_example, db_url):
+async def test_200_concurrent_events_over_real_http(jeeves_served, db_url):
     """The same load against Jeeves served by Hypercorn in its own process, over sockets."""
-    token, secret = "xoxb-load-" + secrets.token_hex(4), secrets.token_hex(32)
-    slack_api = start_example("ch04.slack_standin", env={"SLACK_STANDIN_TOKEN": token})
-    weather_api = start_example("ch04.weather_standin")
-    example = dataclasses.replace(catalogue.get("ch04.jeeves"), args=("serve",), env={})
-    jeeves = procs.start_server(example, env={
-        "SLACK_SIGNING_SECRET": secret, "SLACK_BOT_TOKEN": token,
-        "SLACK_API_URL": slack_api.url + "/api/", "WEATHER_API_URL": weather_api.url,
-        "JEEVES_DATABASE_URL": db_url, "JEEVES_DEV": "0"})
+    jeeves, slack_api, secret = jeeves_served.server, jeeves_served.slack_api, jeeves_served.secret
     try:
         # force_close: no keep-alive, so no race with Hypercorn closing an idle
         # connection just as the retries reuse it (a client-side artefact, not Jeeves's).

@@ -75,16 +75,9 @@ async def logs_in(db_url: str) -> list[tuple]:
         await engine.dispose()
 
 
-async def test_the_whole_loop_over_real_http(start_example, db_url):
-    token, secret = "xoxb-loop-" + secrets.token_hex(4), secrets.token_hex(32)
-    slack_api = start_example("ch04.slack_standin", env={"SLACK_STANDIN_TOKEN": token})
-    weather_api = start_example("ch04.weather_standin")
-    # Production mode: no --dev, every setting given.
-    example = dataclasses.replace(catalogue.get("ch04.jeeves"), args=("serve",), env={})
-    jeeves = procs.start_server(example, env={
-        "SLACK_SIGNING_SECRET": secret, "SLACK_BOT_TOKEN": token,
-        "SLACK_API_URL": slack_api.url + "/api/", "WEATHER_API_URL": weather_api.url,
-        "JEEVES_DATABASE_URL": db_url, "JEEVES_DEV": "0"})
+async def test_the_whole_loop_over_real_http(jeeves_served, db_url):
+    # Production mode (no --dev, every setting given), every piece its own process.
+    jeeves, slack_api, secret = jeeves_served.server, jeeves_served.slack_api, jeeves_served.secret
     try:
         assert post_event(jeeves.url, secret, "weather in Paris", "C0LOOP") == (200, {"ok": True})
         [reply] = wait_for(lambda: messages(slack_api.url, "C0LOOP"))
