@@ -1,4 +1,4 @@
-"""Pytest fixtures shared by every chapter's tests (loaded from tests/conftest.py).
+"""Pytest fixtures shared by every chapter's tests (loaded from the root conftest.py).
 
 - ``start_example``: start a catalogue example as a process on a free port,
   wait until it answers, and stop it (by PID) at the end of the test.

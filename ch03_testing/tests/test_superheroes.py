@@ -17,7 +17,7 @@ import requests
 
 from ch03_testing import heroes_api, superheroes
 from ch03_testing.superheroes import HeroesFormatError, format_heroes_over
-from tests.ch03.serving import dead_url, serve_wsgi
+from ch03_testing.tests.serving import dead_url, serve_wsgi
 
 FAKE_HEROES = {
     "members": [

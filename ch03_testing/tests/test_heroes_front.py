@@ -10,7 +10,7 @@ import json
 import pytest
 
 from ch03_testing import heroes_api, heroes_front
-from tests.ch03.serving import dead_url, serve_wsgi, silent_listener
+from ch03_testing.tests.serving import dead_url, serve_wsgi, silent_listener
 
 
 async def ask(api_url, path, monkeypatch, timeout=5.0):

@@ -12,7 +12,7 @@ import pytest
 
 from ch02_quart.quart_basic import app as basic_app
 from ch03_testing.quart_error import app as error_app
-from tests.ch03.serving import served
+from ch03_testing.tests.serving import served
 
 pytestmark = pytest.mark.integration
 
