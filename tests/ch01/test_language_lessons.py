@@ -16,14 +16,14 @@ from twisted.internet import task
 
 from ch01_wsgi_async import callbacks_vs_await as callbacks
 from ch01_wsgi_async.dis_generator import myfunc
-from workbook import catalogue, procs
+from workbook import catalogue, serving
 
 
 def run(example_id, *args):
     example = catalogue.get(example_id)
     if args:
         example = dataclasses.replace(example, args=args)
-    result = procs.run_script(example, timeout=120)
+    result = serving.run_script(example, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     return result.stdout
@@ -60,7 +60,7 @@ def test_gil_threads_do_not_speed_up_cpu_work():
 def test_gil_script_refuses_nonsense():
     example = dataclasses.replace(catalogue.get("ch01.gil_threads_vs_processes"),
                                   args=("--work", "lots"))
-    result = procs.run_script(example)
+    result = serving.run_script(example)
     assert result.returncode == 2 and "invalid int value" in result.stderr
 
 

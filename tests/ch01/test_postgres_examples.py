@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ch01_wsgi_async import aiopg_select, aiopg_vs_psycopg3
-from workbook import catalogue, procs
+from workbook import catalogue, serving
 from workbook.catalogue.ch01 import no_postgres
 
 pytestmark = [pytest.mark.postgres,
@@ -38,7 +38,7 @@ async def test_a_bad_query_is_a_clear_database_error(postgres_url):
 
 @pytest.mark.parametrize("example_id", ["ch01.aiopg_select", "ch01.aiopg_vs_psycopg3"])
 def test_script_with_database_url(example_id, postgres_url):
-    result = procs.run_script(catalogue.get(example_id), env={"DATABASE_URL": postgres_url})
+    result = serving.run_script(catalogue.get(example_id), env={"DATABASE_URL": postgres_url})
     assert result.returncode == 0, result.stderr
     assert "PostgreSQL (DATABASE_URL) ready in" in result.stdout
     assert result.stdout.rstrip().endswith("rows: [(1,)]")
@@ -53,7 +53,7 @@ def test_script_starts_and_removes_its_own_database():
     tmp = Path(tempfile.mkdtemp(prefix="ch01-"))
     try:
         env = {"TMPDIR": str(tmp), "DATABASE_URL": ""}
-        result = procs.run_script(catalogue.get("ch01.aiopg_select"), env=env, timeout=120)
+        result = serving.run_script(catalogue.get("ch01.aiopg_select"), env=env, timeout=120)
         assert result.returncode == 0, result.stderr
         assert "PostgreSQL (embedded PostgreSQL) ready in" in result.stdout
         assert "rows: [(1,)]" in result.stdout
@@ -64,7 +64,7 @@ def test_script_starts_and_removes_its_own_database():
 
 
 def test_unreachable_database_is_an_error_not_a_hang():
-    result = procs.run_script(
+    result = serving.run_script(
         catalogue.get("ch01.aiopg_vs_psycopg3"),
         env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=5"},
         timeout=60)

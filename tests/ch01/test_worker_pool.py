@@ -14,7 +14,7 @@ import pytest
 
 from ch01_wsgi_async.time_wsgi import application
 from ch01_wsgi_async.worker_pool_wsgi import WORKERS, PoolWSGIServer
-from workbook import catalogue, procs
+from workbook import catalogue, serving
 
 
 class InFlight:
@@ -93,7 +93,7 @@ def table_rows(stdout):
 
 def run_lesson(*args):
     example = dataclasses.replace(catalogue.get("ch01.worker_pool_lesson"), args=args)
-    return procs.run_script(example, timeout=120)
+    return serving.run_script(example, timeout=120)
 
 
 @pytest.mark.slow

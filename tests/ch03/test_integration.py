@@ -8,17 +8,19 @@ Run only these with ``pytest -m integration``.
 
 import asyncio
 
+import httpx
 import pytest
 
 from ch02_quart.quart_basic import app as basic_app
 from ch03_testing.quart_error import app as error_app
-from tests.ch03.serving import served
+from workbook.serving import serve_in_loop
 
 pytestmark = pytest.mark.integration
 
 
 async def test_basic_over_real_http():
-    async with served(basic_app) as client:
+    async with (await serve_in_loop(basic_app) as api,
+                httpx.AsyncClient(base_url=api.url) as client):
         response = await client.get("/api")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
@@ -27,7 +29,8 @@ async def test_basic_over_real_http():
 
 
 async def test_error_handlers_over_real_http():
-    async with served(error_app) as client:
+    async with (await serve_in_loop(error_app) as api,
+                httpx.AsyncClient(base_url=api.url) as client):
         not_found = await client.get("/nope")
         crashed = await client.get("/crash")
         ok = await client.get("/api")
@@ -39,6 +42,7 @@ async def test_error_handlers_over_real_http():
 
 
 async def test_many_concurrent_requests():
-    async with served(basic_app) as client:
+    async with (await serve_in_loop(basic_app) as api,
+                httpx.AsyncClient(base_url=api.url) as client):
         responses = await asyncio.gather(*(client.get("/api") for _ in range(50)))
     assert [r.status_code for r in responses] == [200] * 50
