@@ -103,7 +103,7 @@ EXAMPLES = [
     Example(
         id="ch02.response_types",
         file="ch02_quart/response_types.py",
-        summary="What a view may return: str, dict, list, Response, tuples, async generator",
+        summary="What a view may return: str, dict, list, Response, tuples, (async) generators",
         port=8105,
         ready_path="/dict",
         probes=(
@@ -113,6 +113,8 @@ EXAMPLES = [
             Probe("/created", status=201, json={"created": True}),
             Probe("/headers", json={"Hello": "World!"}, expect_headers={"X-Example": "yes"}),
             Probe("/stream", body_contains=("chunk 0\n", "chunk 4\n")),
+            Probe("/stream-sync", content_type="text/plain",
+                  body_contains=("line 0\nline 1\n", "line 4\n"), note="a plain generator"),
             Probe("/dict", method="POST", status=405),
             NOT_FOUND,
         ),
@@ -127,6 +129,22 @@ EXAMPLES = [
                   body_contains=("- Hello\n- YAML\n- World!\n",)),
             Probe("/nope", status=404, content_type="application/x-yaml",
                   body_contains=("error: not found",)),
+        ),
+    ),
+    Example(
+        id="ch02.sync_views",
+        file="ch02_quart/sync_views.py",
+        summary="A plain def view runs in a worker thread; time.sleep in async def stalls the loop",
+        port=8116,
+        ready_path="/nope",
+        probes=(
+            Probe("/sync", content_type=JSON, json={"view": "sync", "slept": 0.2},
+                  body_contains=('"thread":"asyncio_',), note="a worker thread"),
+            Probe("/blocking", json={"view": "blocking", "thread": "MainThread"},
+                  note="on the event loop's thread"),
+            Probe("/await", json={"view": "await", "thread": "MainThread"}),
+            Probe("/sync", method="POST", status=405),
+            NOT_FOUND,
         ),
     ),
     Example(
