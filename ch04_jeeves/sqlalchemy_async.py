@@ -19,7 +19,6 @@ Expect:   201 {"id": 1, "name": "Ada", "email": "ada@example.com"} and a Locatio
           a second user with the same email -> 409.
 """
 
-import asyncio
 import os
 
 from quart import Quart, request
@@ -135,17 +134,7 @@ def make_app(database_url: str | None = None) -> Quart:
     return app
 
 
-async def main(port: int) -> None:
-    from hypercorn.asyncio import serve
-    from hypercorn.config import Config
-
-    config = Config()
-    config.bind = [f"127.0.0.1:{port}"]
-    config.graceful_timeout = 1.0
-    print(f"Serving on http://127.0.0.1:{port}/users (Ctrl-C to stop)", flush=True)
-    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
-    await serve(make_app(), config)
-
-
 if __name__ == "__main__":
-    asyncio.run(main(int(os.environ.get("PORT", "8301"))))
+    port = int(os.environ.get("PORT", "8301"))
+    print(f"Serving on http://127.0.0.1:{port}/users (Ctrl-C to stop)", flush=True)
+    make_app().run(host="127.0.0.1", port=port, use_reloader=False)
