@@ -46,7 +46,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         covers=("ch02.quart_basic", "ch02.quart_details", "ch02.variables_and_converters",
                 "ch02.converter_custom", "ch02.url_for", "ch02.authorization",
                 "ch02.response_types", "ch02.yamlify", "ch02.sync_views", "ch02.session", "ch02.globals",
-                "ch02.signals", "ch02.middleware", "ch02.extensions", "ch02.email_render",
+                "ch02.signals", "ch02.middleware", "ch02.trusted_proxy", "ch02.extensions", "ch02.email_render",
                 "ch02.template_view", "ch02.load_settings", "ch02.blueprints",
                 "ch02.error_handler", "ch02.catch_all_errors", "ch02.myservice"),
         solutions="notebooks/solutions/02_quart.py",
