@@ -82,7 +82,7 @@ EXAMPLES = [
 
 # Files in ch03_testing/ that belong to an example without being one:
 # the load-test scenarios are run by their tools (molotov, locust) against
-# ch02.quart_basic, not with ``python file.py`` (tests/ch03/test_load.py).
+# ch02.quart_basic, not with ``python file.py`` (ch03_testing/tests/test_load.py).
 SUPPORT_FILES: list[str] = [
     "ch03_testing/load_molotov.py",
     "ch03_testing/load_locust.py",

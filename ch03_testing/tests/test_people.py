@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ch03_testing import people
-from tests.ch03.serving import served
+from ch03_testing.tests.serving import served
 
 # Ids a client could type: mostly junk, sometimes a real one.
 person_ids = st.one_of(
