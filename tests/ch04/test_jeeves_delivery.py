@@ -23,15 +23,20 @@ import signal
 import sys
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import pytest
 from sqlalchemy import select
 
-from ch04_jeeves.jeeves import slack
+from ch04_jeeves.jeeves import create_app, jobs, slack
+from ch04_jeeves.jeeves.actions import HELP
+from ch04_jeeves.jeeves.app import wait_for_background_tasks
 from ch04_jeeves.jeeves.models import (
     Log,
     PendingEvent,
+    SeenEvent,
+    init_db,
     make_engine,
     make_sessionmaker,
 )
@@ -193,3 +198,124 @@ async def test_sigterm_mid_burst_finishes_what_it_acknowledged(standins, tmp_pat
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'jeeves.db'}"
     figures = await run_burst(standins, db_url, signal.SIGTERM, capsys)
     assert figures["unfinished_at_stop"] == 0
+
+
+# --- each recovery path on its own (Quart's test client) ------------------------------
+
+
+async def store_unfinished(sessions, event_id: str, channel: str, text: str = "help",
+                           reply: str | None = None, thread_ts: str | None = None) -> None:
+    """What a process killed mid-work leaves behind: the event accepted, maybe its reply
+    stored (the outbox), no Log row, and a lease held by the dead process."""
+    assert await jobs.accept_event(sessions, event_id, "U0CRASH", channel, text,
+                                   thread_ts) == "new"
+    async with sessions.begin() as session:
+        row = await session.get(PendingEvent, event_id)
+        row.lease_until = time.time() + jobs.LEASE_SECONDS
+        if reply is not None:
+            row.reply, row.reply_stored_at = reply, time.time()
+            row.service, row.outcome = "help", "ok"
+
+
+async def test_a_retry_of_an_accepted_but_unfinished_event_is_finished(jeeves, make_event,
+                                                                       slack_api):
+    payload = make_event("help", event_id="EvUNFINISHED", channel="D0UNFIN")
+    await store_unfinished(jeeves.sessions, "EvUNFINISHED", "D0UNFIN")
+    async with jeeves.sessions.begin() as session:  # the dead process's lease has run out
+        (await session.get(PendingEvent, "EvUNFINISHED")).lease_until = time.time() - 1
+    raw = json.dumps(payload).encode()
+    headers = slack.signed_headers(jeeves.settings.signing_secret, raw) | {"X-Slack-Retry-Num": "1"}
+    response = await jeeves.post(raw, headers=headers)
+    assert await response.get_json() == {"ok": True, "pending": True}  # not a lost "duplicate"
+    await jeeves.drain()
+    [message] = slack_api.state["messages"]
+    assert (message["channel"], message["text"]) == ("D0UNFIN", HELP)
+    [log] = await jeeves.logs()
+    assert (log.event_id, log.service, log.outcome) == ("EvUNFINISHED", "help", "ok")
+    response = await jeeves.post(raw, headers=headers)
+    assert await response.get_json() == {"ok": True, "duplicate": True}
+
+
+@pytest.mark.parametrize("thread_ts", [None, "1700000000.000100"], ids=["channel", "thread"])
+@pytest.mark.parametrize("reached_slack", [True, False], ids=["posted", "not-posted"])
+async def test_a_stored_reply_is_posted_once_after_a_crash(settings, slack_api, thread_ts,
+                                                           reached_slack):
+    """The one window: the reply stored, the process killed around the post. At the
+    next start Jeeves asks Slack (the reply's metadata names the event) before posting."""
+    engine = make_engine(settings.database_url)
+    await init_db(engine)
+    sessions = make_sessionmaker(engine)
+    await store_unfinished(sessions, "EvWINDOW", "D0WINDOW", reply=HELP, thread_ts=thread_ts)
+    if reached_slack:  # the post the dead process made before it could write the Log row
+        client = slack.make_client(settings.bot_token, settings.slack_api_url)
+        assert await slack.post_reply(client, "D0WINDOW", HELP, thread_ts,
+                                      event_id="EvWINDOW") is None
+    await engine.dispose()
+    app = create_app(settings)
+    async with app.test_app():  # start-up recovery takes over the dead process's lease
+        await wait_for_background_tasks(app)
+    [message] = slack_api.state["messages"]
+    assert (message["channel"], message["thread_ts"]) == ("D0WINDOW", thread_ts)
+    assert message["metadata"] == {"event_type": "jeeves_reply",
+                                   "event_payload": {"event_id": "EvWINDOW"}}
+    counts = await db_counts(settings.database_url)
+    assert counts == {"logged": Counter({"EvWINDOW": 1}), "pending": 0, "pending_with_reply": 0}
+    posts = [c for c in slack_api.state["calls"] if c["method"] == "chat.postMessage"]
+    assert len(posts) == 1  # posted once, by whichever process
+
+
+async def test_unfinished_events_are_finished_at_start(settings, slack_api):
+    engine = make_engine(settings.database_url)
+    await init_db(engine)
+    for i in range(3):
+        await store_unfinished(make_sessionmaker(engine), f"EvSTART{i}", f"D0START{i}",
+                               text="config location Paris")
+    await engine.dispose()
+    app = create_app(settings)
+    async with app.test_app():
+        await wait_for_background_tasks(app)
+    assert sorted(m["channel"] for m in slack_api.state["messages"]) == [
+        "D0START0", "D0START1", "D0START2"]
+    assert {m["text"] for m in slack_api.state["messages"]} == {"Got it: you are in Paris."}
+    counts = await db_counts(settings.database_url)
+    assert counts["logged"] == Counter({"EvSTART0": 1, "EvSTART1": 1, "EvSTART2": 1})
+    assert counts["pending"] == 0
+
+
+async def test_an_overlong_event_id_is_refused_not_cut(jeeves, make_event, slack_api):
+    longest = "Ev" + "A" * 62
+    response = await jeeves.post(make_event("help", event_id=longest + "X"))
+    assert response.status_code == 400
+    assert await response.get_json() == {"ok": False,
+                                         "error": "event_id longer than 64 characters"}
+    # Before, ids were cut to 64 characters, so this one would have been a "duplicate".
+    response = await jeeves.post(make_event("help", event_id=longest))
+    assert await response.get_json() == {"ok": True}
+    await jeeves.drain()
+    assert [log.event_id for log in await jeeves.logs()] == [longest]
+    assert len(slack_api.state["messages"]) == 1
+
+
+async def test_seen_event_ids_are_forgotten_after_a_day(jeeves):
+    old = datetime.now(UTC) - timedelta(days=1, minutes=1)
+    async with jeeves.sessions.begin() as session:
+        session.add_all([SeenEvent(event_id="EvOLD", received_at=old),
+                         SeenEvent(event_id="EvRECENT")])
+    # An old event still unfinished keeps its marker (its retries must not start it twice).
+    await store_unfinished(jeeves.sessions, "EvOLDPENDING", "D0OLD")
+    async with jeeves.sessions.begin() as session:
+        (await session.get(SeenEvent, "EvOLDPENDING")).received_at = old
+    assert await jobs.forget_seen_events(jeeves.sessions) == 1
+    async with jeeves.sessions() as session:
+        left = set(await session.scalars(select(SeenEvent.event_id)))
+    assert left == {"EvRECENT", "EvOLDPENDING"}
+
+
+async def test_a_request_that_starts_while_stopping_gets_a_503(jeeves, make_event, slack_api):
+    jeeves.app.config["JEEVES_STOPPING"] = True  # what `jeeves serve` sets on Ctrl-C
+    response = await jeeves.post(make_event("help"))
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert await response.get_json() == {"ok": False, "error": "shutting down: try again shortly"}
+    await jeeves.drain()
+    assert await jeeves.logs() == [] and slack_api.state["messages"] == []
