@@ -60,4 +60,4 @@ async def abort_with(code):
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8115"))
     print(f"Serving on http://127.0.0.1:{port}/api (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -49,4 +49,4 @@ if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8107"))
     print(f"secret key: {KEY_SOURCE}", flush=True)
     print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -65,4 +65,4 @@ async def language(lang):
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8102"))
     print(f"Serving on http://127.0.0.1:{port}/person/Alice (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -77,4 +77,4 @@ if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8220"))
     print(f"Serving on http://127.0.0.1:{port}/heroes?over=30 "
           f"(heroes API at {app.config['HEROES_API_URL']}; Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)
