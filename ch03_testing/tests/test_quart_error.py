@@ -19,11 +19,12 @@ import json
 import logging
 import unittest
 
+import httpx
 import pytest
 
 from ch03_testing.quart_error import app as error_app
 from ch03_testing.quart_error import text_404
-from ch03_testing.tests.serving import served
+from workbook.serving import serve_in_loop
 
 # Functional, unittest style ------------------------------------------------
 # The notes' to-do, "write a test for quart_error.py", answered: the book's two
@@ -97,7 +98,8 @@ async def test_wrong_method_is_405(client):
 
 @pytest.mark.integration
 async def test_error_handlers_over_real_http():
-    async with served(error_app) as client:
+    async with (await serve_in_loop(error_app) as api,
+                httpx.AsyncClient(base_url=api.url) as client):
         not_found = await client.get("/nope")
         crashed = await client.get("/api")
     assert not_found.status_code == 404

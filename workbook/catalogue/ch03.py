@@ -38,7 +38,8 @@ EXAMPLES = [
         file="ch03_testing/superheroes.py",
         summary="The book's unit-test target: heroes over an age, read from an HTTP API",
         kind="script",
-        args=("30", "--stand-in"),
+        args=("30",),
+        needs={"SUPERHEROES_URL": ("ch03.heroes_api", "/superheroes.json")},
         stdout_contains=("Madame Uppercut is over 30", "Eternal Flame is over 30"),
     ),
     Example(
