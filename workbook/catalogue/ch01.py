@@ -5,6 +5,10 @@ import os
 
 from workbook.catalogue import Example, Probe
 
+# The chapter's benchmark, run as a module: ``workbook bench`` becomes
+# ``python -m ch01_wsgi_async.bench`` (workbook/ never imports a chapter).
+BENCH_MODULE = "ch01_wsgi_async.bench"
+
 
 def no_postgres() -> str | None:
     """Why the PostgreSQL examples cannot run here, or None when they can."""
