@@ -156,5 +156,6 @@ EXAMPLES += [
     ),
 ]
 
-# Files in ch01_wsgi_async/ that belong to an example without being one.
-SUPPORT_FILES: list[str] = []
+# Files in ch01_wsgi_async/ that belong to an example without being one:
+# the benchmark (``workbook bench``, see BENCHMARKS.md; tested in tests/ch01/bench/).
+SUPPORT_FILES: list[str] = ["ch01_wsgi_async/bench/*.py", "ch01_wsgi_async/bench/servers/*.py"]
