@@ -12,15 +12,15 @@ import dataclasses
 
 import pytest
 
-from workbook import catalogue, pg, procs, serving
+from workbook import catalogue, pg, serving
 
 
 @pytest.fixture
 def start_example():
-    started: list[procs.Server] = []
+    started: list[serving.Served] = []
 
-    def start(example_id: str, **kwargs) -> procs.Server:
-        server = procs.start_server(catalogue.get(example_id), **kwargs)
+    def start(example_id: str, **kwargs) -> serving.Served:
+        server = serving.start_example(catalogue.get(example_id), **kwargs)
         started.append(server)
         return server
 

@@ -6,13 +6,13 @@ import pytest
 import requests
 
 from ch03_testing import heroes_api
-from ch03_testing.tests.serving import serve_wsgi
+from workbook.serving import serve_in_thread
 
 
 @pytest.fixture
 def heroes_url():
-    with serve_wsgi(heroes_api.make_app(1)) as url:
-        yield url + "/superheroes.json"
+    with serve_in_thread(heroes_api.make_app(1)) as api:
+        yield api.url + "/superheroes.json"
 
 
 def test_stand_in_refuses_writes(heroes_url):

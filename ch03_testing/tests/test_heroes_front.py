@@ -2,7 +2,7 @@
 then end to end, both services started as processes.
 
 ``app.test_app()`` runs ``before_serving``/``after_serving`` (they open and
-close the httpx client); the heroes API is the real stand-in in a thread.
+close the httpx client); the heroes API is the real stand-in, served on the test's loop.
 Every way the dependency can fail gets a clear 502 or 504, never a 500.
 
 End to end: ch03_testing.heroes_api (the dependency) and heroes_front (the
@@ -19,7 +19,7 @@ import urllib.request
 import pytest
 
 from ch03_testing import heroes_api, heroes_front
-from ch03_testing.tests.serving import dead_url, serve_wsgi, silent_listener
+from workbook.serving import dead_url, serve_in_loop, silent_listener
 
 
 async def ask(api_url, path, monkeypatch, timeout=5.0):
@@ -39,15 +39,15 @@ def answering(status, body, content_type="application/json"):
 
 
 async def test_heroes_over_30(monkeypatch):
-    with serve_wsgi(heroes_api.make_app(1)) as url:
-        status, body = await ask(url, "/heroes?over=30", monkeypatch)
+    async with await serve_in_loop(heroes_api.make_app(1)) as api:
+        status, body = await ask(api.url, "/heroes?over=30", monkeypatch)
     assert status == 200
     assert body == {"over": 30, "heroes": ["Madame Uppercut", "Eternal Flame"]}
 
 
 async def test_default_over_is_zero(monkeypatch):
-    with serve_wsgi(heroes_api.make_app(1)) as url:
-        status, body = await ask(url, "/heroes", monkeypatch)
+    async with await serve_in_loop(heroes_api.make_app(1)) as api:
+        status, body = await ask(api.url, "/heroes", monkeypatch)
     assert (status, len(body["heroes"])) == (200, 3)
 
 
@@ -76,8 +76,8 @@ async def test_dependency_hung_is_a_504(monkeypatch):
 
 
 async def test_dependency_500_is_a_502(monkeypatch):
-    with serve_wsgi(answering("500 Internal Server Error", b'{"oops": 1}')) as url:
-        status, body = await ask(url, "/heroes?over=30", monkeypatch)
+    async with await serve_in_loop(answering("500 Internal Server Error", b'{"oops": 1}')) as api:
+        status, body = await ask(api.url, "/heroes?over=30", monkeypatch)
     assert (status, body) == (502, {"error": "heroes API failed", "status": 500})
 
 
@@ -87,8 +87,8 @@ async def test_dependency_500_is_a_502(monkeypatch):
     answering("200 OK", json.dumps([1, 2]).encode()),                # JSON, wrong shape
 ], ids=["format2", "html", "list"])
 async def test_unexpected_format_is_a_502(monkeypatch, app):
-    with serve_wsgi(app) as url:
-        status, body = await ask(url, "/heroes?over=30", monkeypatch)
+    async with await serve_in_loop(app) as api:
+        status, body = await ask(api.url, "/heroes?over=30", monkeypatch)
     assert (status, body) == (502, {"error": "heroes API sent an unexpected format"})
 
 

@@ -11,11 +11,12 @@ import asyncio
 import json
 import unittest
 
+import httpx
 import pytest
 
 from ch02_quart import quart_basic
 from ch02_quart.quart_basic import app as basic_app
-from ch03_testing.tests.serving import served
+from workbook.serving import serve_in_loop
 
 
 class TestApp(unittest.IsolatedAsyncioTestCase):
@@ -36,7 +37,8 @@ async def test_help():
 
 @pytest.mark.integration
 async def test_basic_over_real_http():
-    async with served(basic_app) as client:
+    async with (await serve_in_loop(basic_app) as api,
+                httpx.AsyncClient(base_url=api.url) as client):
         response = await client.get("/api")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
@@ -46,7 +48,8 @@ async def test_basic_over_real_http():
 
 @pytest.mark.integration
 async def test_many_concurrent_requests():
-    async with served(basic_app) as client:
+    async with (await serve_in_loop(basic_app) as api,
+                httpx.AsyncClient(base_url=api.url) as client):
         responses = await asyncio.gather(*(client.get("/api") for _ in range(50)))
     assert [r.status_code for r in responses] == [200] * 50
 

@@ -37,6 +37,34 @@ async def test_async_generator_is_streamed_in_chunks():
     assert "Content-Length" not in connection.headers  # length unknown up front: streamed
 
 
+async def test_sync_generator_is_streamed_too():
+    async with client().request("/stream-sync") as connection:
+        await connection.send_complete()
+        chunks = [await connection.receive() for _ in range(5)]
+    assert chunks == [f"line {n}\n".encode() for n in range(5)]
+    assert connection.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Content-Length" not in connection.headers
+
+
+async def test_sync_generator_steps_run_in_a_worker_thread(monkeypatch):
+    # Quart drives a plain generator with run_sync_iterable: each next() in the executor.
+    import threading
+
+    from ch02_quart import response_types
+    seen = set()
+    real_generator_view = response_types.as_sync_stream
+
+    def spying_view():
+        for line in real_generator_view()[0]:
+            seen.add(threading.current_thread().name)
+            yield line
+
+    monkeypatch.setitem(response_types.app.view_functions, "as_sync_stream", spying_view)
+    response = await client().get("/stream-sync")
+    assert await response.get_data() == b"".join(f"line {n}\n".encode() for n in range(5))
+    assert seen and threading.current_thread().name not in seen
+
+
 async def test_wrong_method_and_unknown_path():
     assert (await client().post("/dict")).status_code == 405
     assert (await client().get("/nope")).status_code == 404
