@@ -94,6 +94,7 @@ async def serve_async(settings: config.Settings) -> None:
 
     from .app import create_app
 
+    grace = graceful_timeout()
     for notice in settings.notices:
         print(f"development mode: {notice}", flush=True)
     runners = []
@@ -117,12 +118,26 @@ async def serve_async(settings: config.Settings) -> None:
     app = create_app(settings)
     hconfig = Config()
     hconfig.bind = [f"127.0.0.1:{settings.port}"]
-    hconfig.graceful_timeout = 1.0  # stop within the 2 s a learner waits for
+    # Requests in progress at Ctrl-C may finish within this; idle, Jeeves stops at once.
+    hconfig.graceful_timeout = grace
     hconfig.accesslog = None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def on_signal():
+        from .runners import jobs_in_flight
+
+        if stop.is_set():  # the second Ctrl-C: stop now, the stored events wait for us
+            print(f"Forced exit with {jobs_in_flight(app)} background job(s) unfinished: "
+                  "their events are stored and are answered at the next start.", flush=True)
+            os._exit(130)
+        app.config["JEEVES_STOPPING"] = True
+        print(f"Stopping: waiting for {jobs_in_flight(app)} background job(s) "
+              "(Ctrl-C again to force)", flush=True)
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, on_signal)
     print(f"Serving on {jeeves_url}/ (Slack events at {jeeves_url}/slack/events; Ctrl-C to stop)",
           flush=True)
     if runners:
@@ -132,6 +147,16 @@ async def serve_async(settings: config.Settings) -> None:
     finally:
         for runner in runners:
             await runner.aclose()
+
+
+def graceful_timeout() -> float:
+    """``JEEVES_GRACEFUL_TIMEOUT``: seconds an HTTP request in progress at shutdown may take."""
+    raw = os.environ.get("JEEVES_GRACEFUL_TIMEOUT") or "10"
+    try:
+        return max(float(raw), 0.0)
+    except ValueError:
+        raise config.ConfigError(
+            f"JEEVES_GRACEFUL_TIMEOUT must be a number of seconds, not {raw!r}") from None
 
 
 def write_json(path: Path, data: dict) -> None:

@@ -92,13 +92,6 @@ def test_wrong_path_is_an_http_error(heroes_url):
         superheroes.query_url(heroes_url.replace("superheroes", "villains"))
 
 
-def test_stand_in_refuses_writes(heroes_url):
-    response = requests.post(heroes_url, timeout=10)
-    assert response.status_code == 405
-    assert response.headers["Allow"] == "GET, HEAD"
-    assert response.json()["message"] == "read-only: use GET"
-
-
 def test_nobody_listening_is_a_connection_error():
     with pytest.raises(requests.ConnectionError):
         format_heroes_over(age=30, url=dead_url() + "/superheroes.json")
