@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import pytest
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from ch04_jeeves.jeeves import create_app, jobs, slack
@@ -264,6 +265,26 @@ async def test_a_stored_reply_is_posted_once_after_a_crash(settings, slack_api, 
     assert counts == {"logged": Counter({"EvWINDOW": 1}), "pending": 0, "pending_with_reply": 0}
     posts = [c for c in slack_api.state["calls"] if c["method"] == "chat.postMessage"]
     assert len(posts) == 1  # posted once, by whichever process
+
+
+async def test_when_slack_cannot_say_whether_a_reply_went_out_it_is_never_posted_blind(
+        jeeves, slack_api):
+    await store_unfinished(jeeves.sessions, "EvUNSURE", "D0UNSURE", reply=HELP)
+    slack_api.state["token"] = "xoxb-rotated"  # conversations.history answers invalid_auth
+    with pytest.raises(SlackApiError, match="invalid_auth"):
+        await jobs.handle_event(jeeves.app.extensions["jeeves"], "EvUNSURE", take_over=True)
+    counts = await db_counts(jeeves.settings.database_url)
+    assert counts["pending"] == 1 and counts["logged"] == Counter()  # kept, to ask again
+    async with jeeves.sessions.begin() as session:
+        (await session.get(PendingEvent, "EvUNSURE")).attempts = jobs.MAX_ATTEMPTS
+    assert await jobs.handle_event(jeeves.app.extensions["jeeves"], "EvUNSURE",
+                                   take_over=True) == "reply_unknown"
+    [log] = await jeeves.logs()
+    assert (log.event_id, log.outcome) == ("EvUNSURE", "reply_unknown")
+    assert log.detail.startswith(
+        "could not ask Slack whether the reply went out before a crash: SlackApiError")
+    assert "invalid_auth" in log.detail
+    assert [c for c in slack_api.state["calls"] if c["method"] == "chat.postMessage"] == []
 
 
 async def test_unfinished_events_are_finished_at_start(settings, slack_api):
