@@ -71,19 +71,19 @@ def serve(dev: bool) -> int:
     return 0
 
 
-async def start_standin(app: web.Application, port: int) -> tuple[web.AppRunner, str]:
-    """Serve a stand-in on this loop: its default port, or any free one if that is taken."""
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    for candidate in (port, 0):
-        try:
-            site = web.TCPSite(runner, "127.0.0.1", candidate)
-            await site.start()
-            host, bound = runner.addresses[-1][:2]
-            return runner, f"http://{host}:{bound}"
-        except OSError:
-            continue
-    raise RuntimeError("could not start a stand-in")
+async def start_standin(app: web.Application, port: int):
+    """Serve a stand-in on this loop: its default port, or any free one if that is taken.
+
+    Returns the workbook's ``Served`` handle (``.url``; ``await .aclose()`` stops it)
+    and its URL.
+    """
+    from workbook.serving import serve_in_loop
+
+    try:
+        served = await serve_in_loop(app, port=port)
+    except OSError:  # the default port is taken (another Jeeves?): any free one
+        served = await serve_in_loop(app)
+    return served, served.url
 
 
 async def serve_async(settings: config.Settings) -> None:
@@ -146,7 +146,7 @@ async def serve_async(settings: config.Settings) -> None:
         await hypercorn_serve(app, hconfig, shutdown_trigger=stop.wait)
     finally:
         for runner in runners:
-            await runner.cleanup()
+            await runner.aclose()
 
 
 def graceful_timeout() -> float:
