@@ -6,6 +6,7 @@ The harness runs them the way a learner does (``python chNN_x/file.py``, with
 
 - ``start_process(argv, name=...)``: any command that serves HTTP on ``$PORT``;
 - ``start_example(example)``: a catalogue example, as a learner runs it;
+- ``start_processes([...])`` / ``stop_all(servers)``: several at once (a system of services);
 - ``running(...)``: either of them as a ``with`` block;
 - ``Served``: the one handle (``url``, ``port``, ``pid``, ``output()``, ``stop()``).
 """
@@ -192,6 +193,70 @@ def wait_until_answers(url: str, process: subprocess.Popen | None = None,
 _BIND_ERRORS = ("address already in use", "errno 98", "eaddrinuse", "couldn't listen")
 
 
+def launch(argv: list[str], *, name: str, port: int, env: Mapping[str, str],
+           cwd: Path = ROOT) -> Served:
+    """Start ``argv`` with ``PORT`` in its environment; do not wait (see ``start_process``)."""
+    log = tempfile.NamedTemporaryFile("w+", prefix=f"{name}-", suffix=".log", delete=False)
+    process = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env={**env, "PORT": str(port)},
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_default_sigint,
+    )
+    return Served(name, process, port, log_path=Path(log.name), _log_file=log)
+
+
+def start_processes(commands: list[dict], timeout: float = DEFAULT_READY_TIMEOUT,
+                    cwd: Path = ROOT) -> list[Served]:
+    """Start several servers at once, then wait until every one answers.
+
+    Each command is a dict of ``start_process``'s arguments (``argv``, ``name``,
+    ``port``, ``env``, optional ``ready_path``); the ports are the caller's, who
+    usually has to tell each server its peers' URLs before any of them starts.
+    Starting them side by side costs one start-up, not one per server. If one
+    fails, all are stopped and ServerFailed carries its output.
+    """
+    started = time.monotonic()
+    servers: list[Served] = []
+    try:
+        for c in commands:
+            servers.append(launch(c["argv"], name=c["name"], port=c["port"], env=c["env"],
+                                  cwd=cwd))
+        for server, command in zip(servers, commands, strict=True):
+            try:
+                wait_until_answers(server.url + command.get("ready_path", "/"),
+                                   server.process, timeout)
+            except ServerFailed as exc:
+                stop_all(servers)
+                raise ServerFailed(f"{server.name} ({' '.join(command['argv'])}, "
+                                   f"PORT={server.port}): {exc}\n--- its output ---\n"
+                                   f"{server.output()}") from None
+            server.startup_seconds = time.monotonic() - started
+    except BaseException:
+        stop_all(servers)  # Ctrl-C half-way through a start leaves nothing behind
+        raise
+    return servers
+
+
+def stop_all(servers: list[Served], grace: float = 3.0) -> float:
+    """Stop several servers side by side: Ctrl-C to all, then wait, then escalate."""
+    started = time.monotonic()
+    for server in servers:
+        if server.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGINT)
+    for server in servers:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.process.wait(timeout=max(0.0, started + grace - time.monotonic()))
+    for server in servers:
+        server.stop(grace)  # escalates for any straggler; keeps its output, removes its log
+    return time.monotonic() - started
+
+
 def start_process(argv: list[str], *, name: str, port: int | None = None,
                   env: Mapping[str, str] | None = None, ready_path: str = "/",
                   cwd: Path = ROOT, timeout: float = DEFAULT_READY_TIMEOUT,
@@ -207,23 +272,10 @@ def start_process(argv: list[str], *, name: str, port: int | None = None,
     while True:
         attempt += 1
         chosen = port or free_port()
-        log = tempfile.NamedTemporaryFile(
-            "w+", prefix=f"{name}-", suffix=".log", delete=False
-        )
         started = time.monotonic()
-        process = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env={**base_env, "PORT": str(chosen)},
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_default_sigint,
-        )
-        server = Served(name, process, chosen, log_path=Path(log.name), _log_file=log)
+        server = launch(argv, name=name, port=chosen, env=base_env, cwd=cwd)
         try:
-            wait_until_answers(server.url + ready_path, process, timeout, max_interval)
+            wait_until_answers(server.url + ready_path, server.process, timeout, max_interval)
         except ServerFailed as exc:
             server.stop()
             output = server.output()

@@ -1,0 +1,15 @@
+"""Chapter 1's hotel booking, runnable in both shapes the book compares.
+
+- ``monolith.py``: one app, one database;
+- the seven services, one process each: ``ui``, ``pdf``, ``search``, ``payments``,
+  ``reservations``, ``users``, ``auth``; stand-ins for the ``bank`` (HTTP) and ``mail`` (SMTP);
+- ``domain.py``: the code both shapes share; ``kit.py``: the plumbing every service shares;
+- ``system.py``: the one command (``python -m ch01_wsgi_async.booking``).
+
+The pitfalls are measured by ``ch01_wsgi_async/booking_pitfalls.py``.
+"""
+
+# Default ports when a service runs alone; the one command gives each a free port.
+PORTS = {"ui": 8050, "auth": 8051, "search": 8052, "reservations": 8053, "payments": 8054,
+         "users": 8055, "pdf": 8056, "bank": 8057, "mail": 8058, "monolith": 8059}
+SMTP_DEFAULT_PORT = 8025
