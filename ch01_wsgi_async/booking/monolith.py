@@ -17,6 +17,7 @@ import asyncio
 import hashlib
 import json
 import os
+import weakref
 
 from quart import abort, request
 
@@ -36,6 +37,7 @@ CREATE TABLE IF NOT EXISTS bookings (key TEXT PRIMARY KEY, body TEXT NOT NULL);
 
 app = kit.service("monolith")
 bank = kit.Peers("monolith")  # the only HTTP client: for the bank, an external partner
+in_flight: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # a lock per booking key
 
 
 @app.before_serving
@@ -79,6 +81,14 @@ async def book():
         abort(400, "send an Idempotency-Key header (say a UUID) so a double submit books once")
     data = await kit.json_body("email", "name", "hotel_id", "checkin", "checkout", "card")
     stay = domain.Stay.parse(data["checkin"], data["checkout"])
+    # One process: a lock per key makes a double submit wait for the first, then replay it.
+    # (Two copies of the monolith would need the database to do this, as the services do.)
+    lock = in_flight.setdefault(key, asyncio.Lock())
+    async with lock:
+        return await book_once(key, data, stay)
+
+
+async def book_once(key: str, data: dict, stay: domain.Stay):
     if (done := app.db.execute("SELECT body FROM bookings WHERE key = ?", (key,)).fetchone()):
         return {**json.loads(done["body"]), "replayed": True}, 200
     hotel = app.db.execute("SELECT * FROM hotels WHERE id = ?", (data["hotel_id"],)).fetchone()

@@ -30,6 +30,7 @@ from workbook.serving import ServerFailed, child_env, free_port, start_processes
 
 SERVICES = ("auth", "search", "reservations", "payments", "users", "pdf", "bank", "mail")
 STAND_INS = ("bank", "mail")  # the monolith needs only these
+FRONT = {"services": "ui", "monolith": "monolith"}  # the front door of each shape
 
 
 @dataclass
@@ -39,21 +40,24 @@ class System:
     shape: str
     servers: dict = field(default_factory=dict)
     env: dict = field(default_factory=dict)
+    ports: dict = field(default_factory=dict)
     started_in: float = 0.0
     data: tempfile.TemporaryDirectory | None = None
 
     @property
+    def front_name(self) -> str:
+        return FRONT[self.shape]
+
+    @property
     def front(self):
-        return self.servers["ui" if self.shape == "services" else "monolith"]
+        return self.servers[self.front_name]
 
     def url(self, name: str) -> str:
         return self.servers[name].url
 
     def restart(self, name: str):
-        """Start a stopped service again on its old port, with its old environment."""
-        old = self.servers[name]
-        old.stop()
-        (self.servers[name],) = start_processes([command(name, old.port, self.env)])
+        """Start a (stopped) service again on its old port, with its old environment."""
+        restart_together([(self, name)])
         return self.servers[name]
 
     def stop(self) -> float:
@@ -84,39 +88,71 @@ def command(name: str, port: int, env: dict) -> dict:
 
 
 def start(shape: str = "services", port: int | None = None, env: dict | None = None,
-          attempts: int = 3) -> System:
-    """Start one shape ("services" or "monolith") and its stand-ins; all answer on return."""
+          front_last: bool = False) -> System:
+    """Start one shape ("services" or "monolith") and its stand-ins; all answer on return.
+
+    ``front_last``: start the front door only once the others answer (the one command does,
+    so that whoever waits for its port finds the whole system ready).
+    """
+    return start_together([shape], port=port, env=env, front_last=front_last)[0]
+
+
+def start_together(shapes: list[str], port: int | None = None, env: dict | None = None,
+                   front_last: bool = False, attempts: int = 3) -> list[System]:
+    """Start several systems side by side (one start-up for all); ``port`` is the first's front."""
     began = time.monotonic()
-    front = "ui" if shape == "services" else "monolith"
     for attempt in range(1, attempts + 1):
-        names = SERVICES if shape == "services" else STAND_INS
-        ports = {n: free_port() for n in names} | {front: port or free_port()}
-        data = tempfile.TemporaryDirectory(prefix="booking-")
-        shared = child_env({
-            **{f"{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in ports.items()},
-            "SMTP_PORT": str(free_port()), "BOOKING_DATA": data.name,
-            # Generated for this run; a service started alone uses a development default.
-            "BOOKING_TOKEN_KEY": secrets.token_hex(16),
-            "BOOKING_CLIENT_SECRET": secrets.token_hex(16),
-            "BOOKING_PARENT_PID": str(os.getpid()), "OUTBOX_RETRY": "0.5", **(env or {})})
-        system = System(shape, env=shared, data=data)
+        systems, commands = [], []
+        for number, shape in enumerate(shapes):
+            system = prepare(shape, port if number == 0 else None, env)
+            systems.append(system)
+            commands += [{**command(n, p, system.env), "system": system}
+                         for n, p in system.ports.items()]
+        fronts = {s.front_name for s in systems}
+        waves = ([c for c in commands if c["name"] not in fronts],
+                 [c for c in commands if c["name"] in fronts]) if front_last else (commands,)
         try:
-            # The peers first, side by side; the front door last, so it answers only
-            # once everything behind it does.
-            for wave in ([n for n in names if n != front], [front]):
-                started = start_processes([command(n, ports[n], shared) for n in wave])
-                system.servers.update((s.name, s) for s in started)
+            for wave in waves:
+                for server, started in zip(wave, start_processes(wave), strict=True):
+                    server["system"].servers[server["name"]] = started
         except ServerFailed:
-            system.stop()
+            for system in systems:
+                system.stop()
             if attempt == attempts:
                 raise
             continue  # most likely a port taken between picking and binding it: pick again
         except BaseException:
-            system.stop()
+            for system in systems:
+                system.stop()
             raise
-        system.started_in = time.monotonic() - began
-        return system
+        for system in systems:
+            system.started_in = time.monotonic() - began
+        return systems
     raise AssertionError("unreachable")
+
+
+def restart_together(victims: list[tuple[System, str]]) -> None:
+    """Restart services of one or more systems side by side, each on its old port."""
+    stop_all([system.servers[name] for system, name in victims])
+    wave = [{**command(name, system.servers[name].port, system.env), "system": system}
+            for system, name in victims]
+    for server, started in zip(wave, start_processes(wave), strict=True):
+        server["system"].servers[server["name"]] = started
+
+
+def prepare(shape: str, port: int | None, env: dict | None) -> System:
+    """Ports, a data folder and the environment of one system, before anything starts."""
+    names = (SERVICES if shape == "services" else STAND_INS) + (FRONT[shape],)
+    ports = {n: free_port() for n in names} | {FRONT[shape]: port or free_port()}
+    data = tempfile.TemporaryDirectory(prefix="booking-")
+    shared = child_env({
+        **{f"{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in ports.items()},
+        "SMTP_PORT": str(free_port()), "BOOKING_DATA": data.name,
+        # Generated for this run; a service started alone uses a development default.
+        "BOOKING_TOKEN_KEY": secrets.token_hex(16),
+        "BOOKING_CLIENT_SECRET": secrets.token_hex(16),
+        "BOOKING_PARENT_PID": str(os.getpid()), "OUTBOX_RETRY": "0.5", **(env or {})})
+    return System(shape, env=shared, data=data, ports=ports)
 
 
 def curl(url: str) -> str:
@@ -139,7 +175,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop_on_sigterm)
     default = PORTS["ui" if shape == "services" else "monolith"]
     try:
-        system = start(shape, port=int(os.environ.get("PORT", default)))
+        system = start(shape, port=int(os.environ.get("PORT", default)), front_last=True)
     except KeyboardInterrupt:
         return 0
     except ServerFailed as exc:
