@@ -27,7 +27,7 @@ async def charge():
     if not isinstance(data["amount_cents"], int) or data["amount_cents"] <= 0:
         abort(400, "amount_cents is a positive integer")
     if str(data["card"]).endswith("0002"):
-        abort(402, "card declined")
+        raise kit.Refusal(402, "card declined")
     made = {"id": f"ch_{len(charges) + 1}", "status": "approved",
             "amount_cents": data["amount_cents"]}
     charges[data["idempotency_key"]] = made

@@ -23,7 +23,6 @@ import os
 import smtplib
 import sqlite3
 import sys
-import tempfile
 import time
 from email.message import EmailMessage
 from functools import wraps
@@ -48,6 +47,14 @@ def peer_url(name: str) -> str:
 
 # -- the app ------------------------------------------------------------------------
 
+class Refusal(Exception):
+    """A client mistake or a refusal with any status (Werkzeug's abort() has no 402)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
 class PeerError(Exception):
     """A peer failed us: 502 (bad answer), 503 (unreachable), 504 (too slow)."""
 
@@ -56,9 +63,11 @@ class PeerError(Exception):
         self.status, self.peer, self.message = status, peer, message
 
 
-def service(name: str, choices: dict | None = None, **controls) -> Quart:
+def service(name: str, choices: dict | None = None, page: str | None = None,
+            **controls) -> Quart:
     """A Quart app for one service; ``controls`` are the knobs ``/_control`` may turn.
 
+    ``/`` answers with ``page`` (HTML) if given, else with the service's health in JSON.
     A knob is a number of seconds (``None`` allowed except for ``delay``), or one
     of its ``choices``.
     """
@@ -77,7 +86,7 @@ def service(name: str, choices: dict | None = None, **controls) -> Quart:
 
     @app.get("/")
     async def health():
-        return {"service": name, "ok": True, "control": app.config["CONTROL"]}
+        return page or {"service": name, "ok": True, "control": app.config["CONTROL"]}
 
     @app.post("/_control")
     async def control():
@@ -107,6 +116,10 @@ def service(name: str, choices: dict | None = None, **controls) -> Quart:
     async def domain_error(error):
         return {"error": 400, "message": str(error)}, 400
 
+    @app.errorhandler(Refusal)
+    async def refusal(error):
+        return {"error": error.status, "message": error.message}, error.status
+
     @app.errorhandler(PeerError)
     async def peer_error(error):
         return {"error": error.status, "message": error.message, "peer": error.peer}, error.status
@@ -128,11 +141,18 @@ async def json_body(*required: str) -> dict:
 # -- each service's own database ----------------------------------------------------
 
 def database(name: str, schema: str) -> sqlite3.Connection:
-    """The service's own SQLite file in ``BOOKING_DATA`` (nobody else opens it)."""
-    folder = Path(os.environ.get("BOOKING_DATA", Path(tempfile.gettempdir()) / "booking-data"))
-    folder.mkdir(parents=True, exist_ok=True)
-    # SQLite on a local file answers in microseconds: calling it from the loop is fine here.
-    db = sqlite3.connect(folder / f"{name}.db", isolation_level=None, check_same_thread=False)
+    """The service's own SQLite database, which no other service opens.
+
+    A file in ``BOOKING_DATA`` (the one command sets it), else in memory: a service
+    run alone keeps its data for that run and leaves nothing behind.
+    """
+    where = ":memory:"
+    if os.environ.get("BOOKING_DATA"):
+        folder = Path(os.environ["BOOKING_DATA"])
+        folder.mkdir(parents=True, exist_ok=True)
+        where = str(folder / f"{name}.db")
+    # SQLite answers in microseconds: calling it from the event loop is fine here.
+    db = sqlite3.connect(where, isolation_level=None, check_same_thread=False)
     db.row_factory = sqlite3.Row
     db.executescript(schema)
     return db
@@ -226,7 +246,11 @@ class Peers:
             answer = await self.http.request(method, peer_url(peer) + path, headers=headers,
                                              **extra, **kwargs)
         if answer.status_code >= 500:
-            raise PeerError(502, peer, f"{peer} failed with {answer.status_code}")
+            try:  # pass on what went wrong behind the peer, if it said
+                why = ": " + answer.json()["message"]
+            except (ValueError, KeyError, TypeError):
+                why = ""
+            raise PeerError(502, peer, f"{peer} failed with {answer.status_code}{why}")
         return answer
 
 
@@ -325,7 +349,7 @@ def serve(app: Quart, name: str) -> None:
     port = int(os.environ.get("PORT", PORTS[name]))
     config = Config()
     config.bind = [f"127.0.0.1:{port}"]
-    config.graceful_timeout = 0.5
+    config.graceful_timeout = 0.2  # seconds for in-flight requests on shutdown
     config.accesslog = None
     print(f"{name}: serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
 

@@ -113,7 +113,8 @@ async def book_once(key: str, data: dict, stay: domain.Stay):
         raise
     if charge.status_code >= 400:
         app.db.execute("DELETE FROM reservations WHERE id = ?", (held,))
-        abort(charge.status_code, charge.json()["message"] + "; the room was released")
+        raise kit.Refusal(charge.status_code,
+                          charge.json()["message"] + "; the room was released")
     booking = {
         "booking_id": "b-" + hashlib.sha256(key.encode()).hexdigest()[:10], "status": "confirmed",
         "user_ref": user_id, "name": data["name"], "email": data["email"],

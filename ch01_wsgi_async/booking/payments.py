@@ -12,7 +12,6 @@ Expect:   201 {"payment_id": 1, "bank_ref": "ch_1", "amount_cents": 24000}; same
           declined card: 402; bank down: 503; bank too slow: 504 (all JSON).
 """
 
-from quart import abort
 
 from ch01_wsgi_async.booking import kit
 
@@ -54,7 +53,7 @@ async def pay():
         "amount_cents": data["amount_cents"], "card": data["card"],
         "idempotency_key": data["key"]})  # the bank makes the charge once, even if we retry
     if bank.status_code >= 400:
-        abort(bank.status_code, bank.json().get("message", "the bank refused"))
+        raise kit.Refusal(bank.status_code, bank.json().get("message", "the bank refused"))
     charge = bank.json()
     app.db.execute("INSERT OR IGNORE INTO customers (user_ref, card_last4) VALUES (?, ?)",
                    (data["user_ref"], str(data["card"])[-4:]))

@@ -30,7 +30,7 @@ PAGE = """<!doctype html><title>Booking</title><h1>Booking UI</h1>
 (JSON). Book with <code>POST /bookings</code> and an <code>Idempotency-Key</code> header.</p>"""
 
 app = kit.service(
-    "ui", choices={"search_version": ("v1", "v2")},
+    "ui", choices={"search_version": ("v1", "v2")}, page=PAGE,
     pdf_timeout=json.loads(os.environ.get("PDF_TIMEOUT", "1.0")),  # seconds; null: wait forever
     search_version=os.environ.get("SEARCH_VERSION", "v1"),  # which Search API this UI reads
 )
@@ -75,11 +75,6 @@ async def stop():
     await peers.close()
 
 
-@app.get("/")
-async def home():
-    return PAGE
-
-
 @app.get("/search")
 async def search():
     city, fanout = request.args.get("city", ""), request.args.get("fanout", "concurrent")
@@ -117,21 +112,25 @@ async def book():
     hotel = read_hotel(found.json(), version)
     user = await call("POST", "users", "/users", json={"email": data["email"], "name": data["name"]})
     if user.status_code >= 400:
-        abort(user.status_code, user.json()["message"])
+        raise kit.Refusal(user.status_code, user.json()["message"])
     user_ref = user.json()["user_ref"]
     held = await call("POST", "reservations", "/reservations", json={
         "key": key, "user_ref": user_ref, "hotel_id": hotel["id"],
         "checkin": str(stay.checkin), "checkout": str(stay.checkout)})
     if held.status_code >= 400:
-        abort(held.status_code, held.json()["message"])
+        raise kit.Refusal(held.status_code, held.json()["message"])
     reservation = held.json()
-    paid = await call("POST", "payments", "/payments", json={
-        "key": key, "user_ref": user_ref, "card": data["card"],
-        "amount_cents": domain.total_cents(hotel["rate_cents"], stay)})
+    try:
+        paid = await call("POST", "payments", "/payments", json={
+            "key": key, "user_ref": user_ref, "card": data["card"],
+            "amount_cents": domain.total_cents(hotel["rate_cents"], stay)})
+    except kit.PeerError as exc:  # the room stays held: a retry with the same key finishes
+        exc.message += "; retry with the same Idempotency-Key (the bank charges a key once)"
+        raise
     if paid.status_code >= 400:
         # Compensate: release the room we held (there is no transaction across services).
         await call("DELETE", "reservations", f"/reservations/{reservation['reservation_id']}")
-        abort(paid.status_code, paid.json()["message"] + "; the room was released")
+        raise kit.Refusal(paid.status_code, paid.json()["message"] + "; the room was released")
     booking = {
         "booking_id": "b-" + hashlib.sha256(key.encode()).hexdigest()[:10],
         "status": "confirmed", "user_ref": user_ref, "name": data["name"], "email": data["email"],
