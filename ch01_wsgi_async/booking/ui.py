@@ -33,6 +33,7 @@ app = kit.service(
     "ui", choices={"search_version": ("v1", "v2")}, page=PAGE,
     pdf_timeout=json.loads(os.environ.get("PDF_TIMEOUT", "1.0")),  # seconds; null: wait forever
     search_version=os.environ.get("SEARCH_VERSION", "v1"),  # which Search API this UI reads
+    peer_timeout=kit.TIMEOUT,  # seconds any other peer gets (PEER_TIMEOUT)
 )
 peers = kit.Peers("ui")
 hops: contextvars.ContextVar[list] = contextvars.ContextVar("hops")
@@ -58,6 +59,7 @@ def read_hotel(item: dict, version: str) -> dict:
 
 async def call(method, peer, path, **kwargs):
     hops.get([]).append(peer)  # counted for the lesson: each one is a network round trip
+    kwargs.setdefault("timeout", app.config["CONTROL"]["peer_timeout"])
     return await peers.call(method, peer, path, **kwargs)
 
 
