@@ -31,7 +31,7 @@ from workbook.serving import stop_all
 
 @dataclass(frozen=True)
 class Settings:
-    bookings: int = 20  # per latency measurement
+    bookings: int = 10  # per latency measurement
     lag: float = 2.0  # seconds the PDF service waits when made laggy
     lag_bookings: int = 3  # each one waits `lag` without a timeout: keep it small
     pdf_timeout: float = 0.5  # the UI's patience with the PDF service
