@@ -26,7 +26,6 @@ from dataclasses import dataclass
 import httpx
 
 from ch01_wsgi_async.booking import system
-from workbook.serving import stop_all
 
 
 @dataclass(frozen=True)
@@ -155,7 +154,7 @@ async def laggy_pdf(http, services, monolith, s, guests):
 
 async def network_split(http, services, monolith, s, guests):
     victims = [(services, "pdf"), (monolith, "mail")]  # each shape loses what it calls out to
-    stop_all([sys_.servers[victim] for sys_, victim in victims])  # by PID: Ctrl-C, TERM, KILL
+    system.stop_all([sys_.servers[victim] for sys_, victim in victims])  # by PID
     booked = {}
     for sys_, _ in victims:
         answers, seconds = await book_many(http, sys_.front.url, guests, s.bookings)
