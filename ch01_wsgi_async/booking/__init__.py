@@ -13,3 +13,12 @@ The pitfalls are measured by ``ch01_wsgi_async/booking_pitfalls.py``.
 PORTS = {"ui": 8050, "auth": 8051, "search": 8052, "reservations": 8053, "payments": 8054,
          "users": 8055, "pdf": 8056, "bank": 8057, "mail": 8058, "monolith": 8059}
 SMTP_DEFAULT_PORT = 8025
+
+
+def __getattr__(name: str):
+    # ``booking.app`` is the system's front door (the UI's app), imported only when asked
+    # for: the one command never loads Quart itself, so it starts the services sooner.
+    if name == "app":
+        from ch01_wsgi_async.booking.ui import app
+        return app
+    raise AttributeError(name)

@@ -1,7 +1,13 @@
-"""``python -m ch01_wsgi_async.booking``: the whole system (see system.py)."""
+"""The whole booking system with one command (the code is in system.py).
+
+Run it:   python -m ch01_wsgi_async.booking             (the UI on PORT=8050, the others on free ports)
+          python -m ch01_wsgi_async.booking --monolith  (the monolith on PORT=8059, bank and mail)
+Expect:   every URL, a ready-to-paste curl for a booking; Ctrl-C or SIGTERM stops them all.
+"""
 
 import sys
 
 from ch01_wsgi_async.booking.system import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

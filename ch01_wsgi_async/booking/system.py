@@ -80,15 +80,6 @@ class System:
         self.stop()
 
 
-def __getattr__(name: str):
-    # ``system.app`` is the front door (the UI's app), imported only when asked for:
-    # the one command itself never loads Quart, so it starts the others sooner.
-    if name == "app":
-        from ch01_wsgi_async.booking.ui import app
-        return app
-    raise AttributeError(name)
-
-
 def start_processes(commands: list[dict]) -> list:
     """Start every command at once, then wait until each answers: one start-up, not nine.
 

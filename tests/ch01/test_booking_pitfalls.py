@@ -1,6 +1,6 @@
 """ch01_wsgi_async.booking_pitfalls: its measuring and its table, in-process.
 
-The scenarios themselves run against real processes in tests/ch01/booking/test_system.py
+The scenarios themselves run against real processes in tests/ch01/test_booking_system.py
 (both shapes started once), and the script as a learner runs it (``--quick``) in
 tests/test_learner_runs.py.
 """

@@ -182,8 +182,8 @@ BOOKING_MISTAKES = (
 EXAMPLES += [
     Example(
         id="ch01.booking",
-        file="ch01_wsgi_async/booking/system.py",
-        module="ch01_wsgi_async.booking.system",
+        file="ch01_wsgi_async/booking/__main__.py",
+        module="ch01_wsgi_async.booking",
         summary="The hotel-booking system as 7 services (+ bank, mail stand-ins): one command",
         port=8050,
         timeout=120.0,

@@ -1,4 +1,4 @@
-"""Fixtures for the booking services' in-process tests (Quart's test client)."""
+"""Fixtures for chapter 1's booking services, tested in-process with Quart's test client."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from workbook.serving import free_port
 
 
 @pytest.fixture
-def bearer() -> dict:
+def booking_token() -> dict:
     """A valid token, as the Authentication service would sign it."""
     return {"Authorization": "Bearer " + kit.sign_token({"sub": "test", "exp": time.time() + 60})}
 
 
 @pytest.fixture
-def client():
+def booking_client():
     """``async with client(app) as c:`` runs before/after_serving; the app's knobs are reset."""
     @contextlib.asynccontextmanager
     async def serve(app):
@@ -33,7 +33,7 @@ def client():
 
 
 @pytest.fixture
-def nobody_at(monkeypatch):
+def peer_down(monkeypatch):
     """Point peers' URLs at ports where nothing listens: a peer that is down, for real."""
     def down(*names):
         for name in names:

@@ -3,10 +3,10 @@
 from ch01_wsgi_async.booking import bank
 
 
-async def test_a_charge_is_made_once_per_key(client):
+async def test_a_charge_is_made_once_per_key(booking_client):
     bank.charges.clear()
     charge = {"amount_cents": 24000, "card": "4242424242424242", "idempotency_key": "k-once"}
-    async with client(bank.app) as c:
+    async with booking_client(bank.app) as c:
         first = await c.post("/charges", json=charge)
         again = await c.post("/charges", json=charge)
         assert first.status_code == 201 and again.status_code == 200

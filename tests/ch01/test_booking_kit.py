@@ -22,14 +22,14 @@ def test_a_token_is_signed_and_expires(monkeypatch):
         kit.read_token(token)  # signed with a key this service does not have
 
 
-async def test_control_knobs_are_checked_and_delay_is_real(client):
+async def test_control_knobs_are_checked_and_delay_is_real(booking_client):
     app = kit.service("t", choices={"shape": ("a", "b")}, shape="a", patience=1.0)
 
     @app.get("/work")
     async def work():
         return {"done": True}
 
-    async with client(app) as c:
+    async with booking_client(app) as c:
         for bad, says in (({"nope": 1}, "unknown control"), ({"delay": -1}, "delay is a number"),
                           ({"delay": None}, "delay is a number"), ({"shape": "c"}, "shape is one of")):
             answer = await c.post("/_control", json=bad)

@@ -5,9 +5,9 @@ from ch01_wsgi_async.booking import auth, kit
 GRANT = {"grant_type": "client_credentials", "client_id": "ui", "client_secret": "s3cret"}
 
 
-async def test_a_known_client_gets_a_token_every_service_can_check(client, monkeypatch):
+async def test_a_known_client_gets_a_token_every_service_can_check(booking_client, monkeypatch):
     monkeypatch.setenv("BOOKING_CLIENT_SECRET", "s3cret")
-    async with client(auth.app) as c:
+    async with booking_client(auth.app) as c:
         answer = await c.post("/oauth/token", form=GRANT)
         body = await answer.get_json()
         assert answer.status_code == 200 and body["token_type"] == "Bearer"
@@ -19,9 +19,9 @@ async def test_a_known_client_gets_a_token_every_service_can_check(client, monke
         assert await forged.get_json() == {"active": False, "reason": "invalid token"}
 
 
-async def test_wrong_secret_unknown_client_and_wrong_grant(client, monkeypatch):
+async def test_wrong_secret_unknown_client_and_wrong_grant(booking_client, monkeypatch):
     monkeypatch.setenv("BOOKING_CLIENT_SECRET", "s3cret")
-    async with client(auth.app) as c:
+    async with booking_client(auth.app) as c:
         for form in ({**GRANT, "client_secret": "guess"}, {**GRANT, "client_id": "mallory"}):
             answer = await c.post("/oauth/token", form=form)
             assert answer.status_code == 401

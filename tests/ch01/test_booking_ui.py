@@ -1,6 +1,6 @@
 """ch01_wsgi_async.booking.ui: client mistakes answered before any call, peers down as 503.
 
-The happy path needs the other six services: tests/ch01/booking/test_system.py runs it.
+The happy path needs the other six services: tests/ch01/test_booking_system.py runs it.
 """
 
 import pytest
@@ -12,8 +12,8 @@ BOOKING = {"email": "ada@example.com", "name": "Ada", "hotel_id": "par-1",
            "checkin": "2030-06-01", "checkout": "2030-06-03", "card": "4242424242424242"}
 
 
-async def test_the_page_and_client_mistakes(client):
-    async with client(ui.app) as c:
+async def test_the_page_and_client_mistakes(booking_client):
+    async with booking_client(ui.app) as c:
         page = await c.get("/")
         assert "Booking UI" in await page.get_data(as_text=True)
         for headers, body, says in (
@@ -31,9 +31,9 @@ async def test_the_page_and_client_mistakes(client):
         assert wrong.status_code == 400
 
 
-async def test_peers_down_is_a_503_json_not_a_hang(client, nobody_at):
-    nobody_at("auth", "search", "users", "reservations", "payments", "pdf")
-    async with client(ui.app) as c:
+async def test_peers_down_is_a_503_json_not_a_hang(booking_client, peer_down):
+    peer_down("auth", "search", "users", "reservations", "payments", "pdf")
+    async with booking_client(ui.app) as c:
         answer = await c.post("/bookings", json=BOOKING, headers=KEY)
         body = await answer.get_json()
         assert answer.status_code == 503 and body["peer"] == "auth"
