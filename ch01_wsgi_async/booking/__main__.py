@@ -5,9 +5,8 @@ Run it:   python -m ch01_wsgi_async.booking             (the UI on PORT=8050, th
 Expect:   every URL, a ready-to-paste curl for a booking; Ctrl-C or SIGTERM stops them all.
 """
 
-import sys
-
+from ch01_wsgi_async.booking import exit_now
 from ch01_wsgi_async.booking.system import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import asyncio
-import atexit
 import base64
 import contextlib
 import hashlib
@@ -23,7 +22,6 @@ import json
 import os
 import smtplib
 import sqlite3
-import sys
 import time
 from email.message import EmailMessage
 from functools import wraps
@@ -33,7 +31,7 @@ import httpx
 from quart import Quart, abort, request
 from werkzeug.exceptions import HTTPException
 
-from ch01_wsgi_async.booking import PORTS, SMTP_DEFAULT_PORT
+from ch01_wsgi_async.booking import PORTS, SMTP_DEFAULT_PORT, exit_now
 from ch01_wsgi_async.booking.domain import DomainError
 
 DEV_TOKEN_KEY = "dev-only-token-key-set-BOOKING_TOKEN_KEY"  # says what it is; never for production
@@ -363,9 +361,4 @@ def serve(app: Quart, name: str) -> None:
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())
-    # Everything is closed and committed: run the exit hooks (coverage saves its data
-    # there), then skip the interpreter's teardown, which takes most of a second on a
-    # busy machine and would make Ctrl-C on the whole system feel slow.
-    atexit._run_exitfuncs()
-    sys.stdout.flush()
-    os._exit(0)
+    exit_now(0)  # everything is closed and committed

@@ -26,7 +26,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from ch01_wsgi_async.booking import PORTS
+from ch01_wsgi_async.booking import PORTS, exit_now
 from workbook.serving import (
     ServerFailed,
     child_env,
@@ -204,9 +204,11 @@ def main() -> int:
         raise KeyboardInterrupt  # SIGTERM stops everything the way Ctrl-C does
 
     signal.signal(signal.SIGTERM, stop_on_sigterm)
-    default = PORTS["ui" if shape == "services" else "monolith"]
+    port = int(os.environ.get("PORT", PORTS[FRONT[shape]]))
+    print(f"Starting the booking system ({shape}); its front door will be "
+          f"http://127.0.0.1:{port}/ ...", flush=True)
     try:
-        system = start(shape, port=int(os.environ.get("PORT", default)), front_last=True)
+        system = start(shape, port=port, front_last=True)
     except KeyboardInterrupt:
         return 0
     except ServerFailed as exc:
@@ -229,4 +231,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -42,7 +42,7 @@ async def test_consumer_contract_catches_an_incompatible_change_on_v1(booking_cl
 async def test_tokens_and_client_mistakes(booking_client, booking_token):
     expired = {"Authorization": "Bearer " + kit.sign_token({"sub": "ui", "exp": time.time() - 5})}
     async with booking_client(search.app) as c:
-        for headers, says in (({}, "missing booking_token token"), (expired, "expired token"),
+        for headers, says in (({}, "missing bearer token"), (expired, "expired token"),
                               ({"Authorization": "Bearer x.y"}, "invalid token")):
             answer = await c.get("/v1/hotels?city=Paris", headers=headers)
             assert answer.status_code == 401 and (await answer.get_json())["message"] == says
