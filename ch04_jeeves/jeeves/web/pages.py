@@ -13,7 +13,7 @@ import re
 from quart import Blueprint, redirect, render_template, request, url_for
 from quart_auth import Unauthorized, logout_user
 from sqlalchemy import func, select
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
 from ..accounts import NotText, authenticate, password_matches, revoke_sessions
 from ..models import Log, Service, SlackToken, User
@@ -24,6 +24,7 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
                static_url_path="/static/web")
 PER_PAGE = 20
 MAX_PAGE = 100_000
+PAGE_PREFIXES = ("/home", "/login", "/logout", "/activity", "/profile", "/admin/", "/static/")
 # A path on this site: "/" then printable ASCII, never "//" or a backslash at the
 # start (browsers read "//evil.example" and "/\evil.example" as another host), no
 # backslash, space or control character anywhere (a CR LF would split the header).
@@ -59,6 +60,15 @@ async def to_login(exc: Unauthorized):
                 "message": "send Authorization: Bearer <token> (POST /api/tokens) "
                            "or sign in at /login"}, 401
     return redirect(url_for("web.login_page", next=request.full_path.rstrip("?")))
+
+
+@bp.app_errorhandler(NotFound)
+async def page_not_found(exc: NotFound):
+    # A URL under the pages that matches no route (a 23-digit id in an admin URL):
+    # an HTML page, like the pages' other errors. Elsewhere, the app's JSON error.
+    if request.path.startswith(PAGE_PREFIXES):
+        return await html_error(exc)
+    return {"ok": False, "error": exc.name, "message": exc.description}, 404
 
 
 @bp.before_app_request
