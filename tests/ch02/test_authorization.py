@@ -68,3 +68,21 @@ async def test_g_does_not_leak_between_requests():
     response = await client.get("/api")
     assert await response.get_json() == {"Hello": "Anonymous"}
     assert (await client.get("/nope")).status_code == 404
+
+
+@pytest.mark.parametrize("user", ["alice", "mallory"])
+async def test_known_and_unknown_users_cost_one_hash_each(monkeypatch, user):
+    # The same work, so the same time: a stopwatch cannot tell who has an account.
+    calls = []
+
+    def counting(stored, password):
+        calls.append(stored)
+        return False
+
+    monkeypatch.setattr(authorization, "check_password_hash", counting)
+    response = await authorization.app.test_client().get("/", auth=(user, "guess"))
+    assert response.status_code == 401
+    assert await response.get_json() == {"error": "wrong username or password"}
+    assert len(calls) == 1
+    assert calls[0] == (authorization.PASSWORD_HASHES["alice"] if user == "alice"
+                        else authorization.DUMMY_HASH)
