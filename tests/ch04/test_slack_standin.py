@@ -4,6 +4,7 @@ OAuth redirect_uri is checked against the registered ones, as Slack does. Over H
 from __future__ import annotations
 
 import base64
+
 import aiohttp
 import pytest
 from yarl import URL
