@@ -41,6 +41,7 @@ STATE = web.AppKey("state", dict)
 REDIRECT_URLS = ("http://127.0.0.1/login/slack/callback", "http://localhost/login/slack/callback",
                  "http://127.0.0.1/callback", "http://localhost/callback")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MAX_TEXT = 4000  # longer texts: real Slack answers "msg_too_long"
 
 
 def make_app(token: str = "xoxb-standin", fail_channels=(), client_id: str = "standin-client",
@@ -120,6 +121,8 @@ async def post_message(request: web.Request) -> web.Response:
         return fail("no_text")
     if channel in state["fail_channels"]:
         return fail("channel_not_found")
+    if len(str(args.get("text") or "")) > MAX_TEXT:
+        return fail("msg_too_long")
     ts = f"{int(time.time())}.{next(state['ts']):06d}"
     message = {"type": "message", "channel": channel, "text": args.get("text", ""),
                "thread_ts": args.get("thread_ts"), "ts": ts, "user": BOT_USER_ID,

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .models import User
+from .models import Log, SlackToken, User
 
 EMAIL_MAX = 254  # RFC 5321's limit on a forward path
 MIN_PASSWORD = 10
@@ -96,3 +96,24 @@ async def revoke_sessions(sessions: async_sessionmaker[AsyncSession], user_id: i
     async with sessions.begin() as session:
         await session.execute(update(User).where(User.id == user_id)
                               .values(session_version=User.session_version + 1))
+
+
+def made_by_slack(user: User) -> bool:
+    """A row Jeeves made on someone's first Slack message: no address, no password."""
+    return user.email is None and user.password_hash is None and not user.is_admin
+
+
+async def fold_into(session: AsyncSession, source: User, target: User) -> None:
+    """Move a Slack-made user into ``target`` (their logs, their location), then delete it.
+
+    Someone who talked to the bot before linking Slack to their account has such a
+    row holding their Slack id; linking folds it in rather than refusing.
+    """
+    await session.execute(update(Log).where(Log.user_id == source.id).values(user_id=target.id))
+    target.location = target.location or source.location
+    target.config = {**(source.config or {}), **(target.config or {})}
+    link = await session.get(SlackToken, source.id)
+    if link is not None:
+        await session.delete(link)
+    await session.delete(source)
+    await session.flush()  # the Slack id is free before the target takes it
