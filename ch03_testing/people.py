@@ -4,7 +4,7 @@ What it shows: chapter 2's ``RegisteredUser`` converter maps a user id in the
 URL to a name. Written as ``return _USERS[value]``, any unknown id raises
 ``KeyError`` inside routing and the client gets a 500. The fix raises
 ``ValidationError``, which tells the router "this URL does not match": a 404.
-tests/ch03/test_people_properties.py lets Hypothesis find the bug on its own.
+ch03_testing/tests/test_people.py lets Hypothesis find the bug on its own.
 
 Run it:   python ch03_testing/people.py        (PORT=8230 by default)
 Ask it:   curl -i http://127.0.0.1:8230/api/person/1     -> 200 {"Hello": "Tarek"}
@@ -71,4 +71,4 @@ app = create_app()
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8230"))
     print(f"Serving on http://127.0.0.1:{port}/api/person/1 (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)
