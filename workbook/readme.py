@@ -57,7 +57,8 @@ def expectation(probe: catalogue.Probe) -> str:
         body = ", ".join(f'"{k}": {_value(v)}' for k, v in probe.json.items())
         text += f" `{{{body}}}`"
     elif probe.body_contains:
-        text += " " + " … ".join(f"`{s.strip()}`" for s in probe.body_contains)
+        text += " " + " … ".join(_code(" / ".join(s.strip().splitlines()))
+                                  for s in probe.body_contains)
     if probe.note:
         text += f" ({probe.note})"
     return text
@@ -76,8 +77,10 @@ def examples_table(chapter: str) -> str:
             how += f", then `curl -i http://127.0.0.1:{e.port}{first}`"
             expect = "; ".join(expectation(p) for p in e.probes[:4])
         else:
-            expect = "prints " + " … ".join(f"`{s.strip()}`" for s in e.stdout_contains[:3])
-        lines.append(f"| `{e.id}` | [{rel}]({rel}): {e.summary} | {how} | {expect} |")
+            expect = "prints " + " … ".join(_code(" / ".join(s.strip().splitlines()))
+                                            for s in e.stdout_contains[:3])
+        cells = [f"`{e.id}`", f"[{rel}]({rel}): {e.summary}", how, expect]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
 

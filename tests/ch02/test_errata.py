@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlalchemy
 import yaml
-from jinja2 import Template, UndefinedError
+from jinja2 import Template
 from quart import Blueprint, Quart, got_request_exception, jsonify, request, url_for
 from werkzeug.datastructures import Headers
 from werkzeug.routing import BaseConverter, ValidationError
