@@ -4,7 +4,7 @@ What it shows: a service whose dependency's base URL comes from configuration
 (``HEROES_API_URL``), one shared ``httpx.AsyncClient`` opened and closed with
 the app (``before_serving`` / ``after_serving``), and a clear 502 or 504 when
 the dependency is down, slow, or sends a format we do not understand.
-tests/ch03/test_end_to_end.py starts both services as processes and asks the
+ch03_testing/tests/test_heroes_front.py starts both services as processes and asks the
 front from outside, like a user.
 
 Run it:   python ch03_testing/heroes_api.py                     (terminal 1, port 8210)

@@ -4,7 +4,7 @@ What it shows: chapter 2's ``RegisteredUser`` converter maps a user id in the
 URL to a name. The book's checks the id and raises ``ValidationError``, which
 tells the router "this URL does not match": a 404. Written without that check
 (``return _USERS[value]``, an easy slip), an unknown id raises ``KeyError``
-inside routing and the client gets a 500. tests/ch03/test_people_properties.py
+inside routing and the client gets a 500. ch03_testing/tests/test_people.py
 lets Hypothesis find that slip on its own.
 
 Run it:   python ch03_testing/people.py        (PORT=8230 by default)

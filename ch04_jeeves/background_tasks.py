@@ -96,17 +96,7 @@ def create_app() -> Quart:
 app = create_app()
 
 
-async def main(port: int) -> None:
-    from hypercorn.asyncio import serve
-    from hypercorn.config import Config
-
-    config = Config()
-    config.bind = [f"127.0.0.1:{port}"]
-    config.graceful_timeout = 1.0
-    print(f"Serving on http://127.0.0.1:{port}/jobs (Ctrl-C to stop)", flush=True)
-    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
-    await serve(app, config)
-
-
 if __name__ == "__main__":
-    asyncio.run(main(int(os.environ.get("PORT", "8330"))))
+    port = int(os.environ.get("PORT", "8330"))
+    print(f"Serving on http://127.0.0.1:{port}/jobs (Ctrl-C to stop)", flush=True)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

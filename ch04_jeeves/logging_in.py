@@ -17,7 +17,6 @@ Expect:   /login -> 200 {"logged_in": "ada@example.com"} and a Set-Cookie QUART_
           -> 401 {"error": "Unauthorized"}; a wrong password -> 401; bo on /admin -> 403.
 """
 
-import asyncio
 import os
 import secrets
 
@@ -83,21 +82,11 @@ def make_app(password: str | None = None, dev: bool | None = None) -> Quart:
     return app
 
 
-async def main(port: int) -> None:
-    from hypercorn.asyncio import serve
-    from hypercorn.config import Config
-
-    config = Config()
-    config.bind = [f"127.0.0.1:{port}"]
-    config.graceful_timeout = 1.0
+if __name__ == "__main__":
+    port = int(os.environ.get("PORT", "8311"))
     app = make_app()
     if not os.environ.get("LOGIN_DEMO_PASSWORD"):
         print(f"development: demo password for ada@example.com and bo@example.com: "
               f"{app.config['DEMO_PASSWORD']}", flush=True)
     print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
-    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
-    await serve(app, config)
-
-
-if __name__ == "__main__":
-    asyncio.run(main(int(os.environ.get("PORT", "8311"))))
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -19,7 +19,6 @@ Expect:   after the stand-in's authorize page: {"slack_user": "U0LEARNER",
           -> 400 {"error": "state missing or wrong"}; a refused code -> 403.
 """
 
-import asyncio
 import base64
 import hmac
 import os
@@ -83,17 +82,7 @@ def make_app(api_url: str | None = None, client_id: str | None = None,
     return app
 
 
-async def main(port: int) -> None:
-    from hypercorn.asyncio import serve
-    from hypercorn.config import Config
-
-    config = Config()
-    config.bind = [f"127.0.0.1:{port}"]
-    config.graceful_timeout = 1.0
-    print(f"Serving on http://127.0.0.1:{port}/ (sign in at /login; Ctrl-C to stop)", flush=True)
-    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
-    await serve(make_app(), config)
-
-
 if __name__ == "__main__":
-    asyncio.run(main(int(os.environ.get("PORT", "8312"))))
+    port = int(os.environ.get("PORT", "8312"))
+    print(f"Serving on http://127.0.0.1:{port}/ (sign in at /login; Ctrl-C to stop)", flush=True)
+    make_app().run(host="127.0.0.1", port=port, use_reloader=False)

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from workbook import catalogue, probes, procs
+from workbook import catalogue, probes, serving
 
 EXAMPLES = catalogue.all_examples()
 SERVERS = [e for e in EXAMPLES if e.kind == "server"]
@@ -33,7 +33,7 @@ def skip_unless_runnable(example):
 @pytest.mark.parametrize("example", SERVERS, ids=lambda e: e.id)
 def test_server_answers_its_probes(example):
     skip_unless_runnable(example)
-    with procs.running(example) as server:
+    with serving.running(example) as server:
         results = [probes.send(server.url, p) for p in example.probes]
         output = server.output()
     failures = [r.describe() for r in results if not r.ok]
@@ -47,9 +47,9 @@ def test_server_answers_its_probes(example):
 @pytest.mark.parametrize("example", SERVERS, ids=lambda e: e.id)
 def test_server_stops_within_two_seconds(example, sig):
     skip_unless_runnable(example)
-    server = procs.start_server(example)
+    server = serving.start_example(example)
     try:
-        took = procs.stop_process(server.process, grace=2.0, first=sig)
+        took = serving.stop_process(server.process, grace=2.0, first=sig)
         # stop_process escalates after 2 s, so "took" under 2 s means the first signal did it
         assert took < 2.0, f"{example.id} ignored {sig.name} for {took:.1f} s"
         # A traceback on Ctrl-C is noise a learner should not see.
@@ -62,7 +62,7 @@ def test_server_stops_within_two_seconds(example, sig):
 @pytest.mark.parametrize("example", SCRIPTS, ids=lambda e: e.id)
 def test_script_prints_what_it_promises(example):
     skip_unless_runnable(example)
-    result = procs.run_script(example)
+    result = serving.run_script(example)
     assert result.returncode == 0, result.stderr
     missing = [s for s in example.stdout_contains if s not in result.stdout]
     assert missing == [], result.stdout + result.stderr
@@ -78,7 +78,7 @@ def test_importing_starts_nothing(example):
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=catalogue.ROOT, capture_output=True, text=True,
-        timeout=60, env=procs.example_env(example), stdin=subprocess.DEVNULL,
+        timeout=60, env=serving.example_env(example), stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 0, result.stderr
     if example.kind == "server":

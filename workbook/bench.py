@@ -48,7 +48,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook import catalogue, procs
+from workbook import catalogue, serving
 from workbook.catalogue import ROOT, Example
 
 SLOW_SECONDS = 0.1  # what every chapter-1 service's GET /slow waits
@@ -578,36 +578,27 @@ class Running:
     cpus: list[int] | None = None
 
 
-def _start_nginx(tries: int = 3) -> Running:
-    for _ in range(tries):
-        tmp = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
-        port = procs.free_port()
+def _start_nginx() -> Running:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
+
+    def command(port: int) -> list[str]:
+        # nginx reads its port from its configuration, written for each attempt.
         (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, host=HOST, port=port))
-        log = open(tmp / "output.log", "w+")  # noqa: SIM115 - closed in stop()
-        started = time.monotonic()
-        process = subprocess.Popen(
-            ["nginx", "-e", "stderr", "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+        return ["nginx", "-e", "stderr", "-p", str(tmp), "-c", str(tmp / "nginx.conf")]
 
-        def stop(process=process, log=log, tmp=tmp):
-            # SIGINT is nginx's fast shutdown; the group takes its worker too.
-            procs.stop_process(process, grace=3)
-            log.close()
-            shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        # SIGINT (what stop() sends first) is nginx's fast shutdown; its group takes the worker.
+        server = serving.start_process(command, name="nginx", timeout=20, max_interval=0.02)
+    except serving.ServerFailed:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
-        try:
-            procs.wait_until_answers(f"http://{HOST}:{port}/", process, timeout=20,
-                                     max_interval=0.02)
-        except procs.ServerFailed as exc:
-            output = (tmp / "output.log").read_text(errors="replace")
-            stop()
-            if "in use" in output:
-                continue
-            raise procs.ServerFailed(f"nginx: {exc}\n{output}") from None
-        subject = next(s for s in SUBJECTS if s.key == "nginx")
-        return Running(subject, port, process.pid, time.monotonic() - started, stop)
-    raise procs.ServerFailed("nginx: no free port after retries")
+    def stop(server=server):
+        server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    subject = next(s for s in SUBJECTS if s.key == "nginx")
+    return Running(subject, server.port, server.pid, server.startup_seconds, stop)
 
 
 def _example_for(subject: Subject) -> Example:
@@ -633,7 +624,7 @@ def start(subject: Subject, server_cpus: set[int] | None) -> Running:
         if subject.file is None:
             running = _start_nginx()
         else:
-            server = procs.start_server(_example_for(subject), timeout=30, max_interval=0.02)
+            server = serving.start_example(_example_for(subject), timeout=30, max_interval=0.02)
 
             def stop(server=server):
                 server.stop()
@@ -771,7 +762,7 @@ def run_bench(settings: Settings) -> dict:
                 else:
                     try:
                         run = start(subject, server_cpus)
-                    except procs.ServerFailed as exc:
+                    except serving.ServerFailed as exc:
                         lines = str(exc).strip().splitlines()
                         entry |= {"status": "failed", "reason": " | ".join(lines[:1] + lines[-2:])}
                         log(f"bench: {subject.key}: failed to start: {lines[0]}")

@@ -14,12 +14,10 @@ import importlib
 import importlib.util
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 
-from workbook import catalogue, probes, procs
+from workbook import catalogue, probes, serving
 from workbook.catalogue import Example, UnknownExample
 
 
@@ -54,6 +52,10 @@ def markdown_table(examples: list[Example]) -> str:
              "|---|---|---|---|---|"]
     for e in examples:
         how = f"`{e.run_line()}`"
+        if e.needs:
+            # The servers it talks to come first (their default ports are the example's default URLs).
+            first = [catalogue.get(needed).run_line() for needed, _ in e.needs.values()]
+            how = " and ".join(f"`{line}`" for line in first) + " then " + how
         if e.kind == "server":
             how += f" then `curl -i http://127.0.0.1:{e.port}{e.probes[0].path if e.probes else '/'}`"
         lines.append(f"| `{e.id}` | [{e.file}]({e.file}) | {e.kind} | {e.summary} | {how} |")
@@ -104,29 +106,36 @@ def cmd_run(args) -> int:
     if reason:
         print(f"{ex.id} cannot run here: {reason}", file=sys.stderr)
         return 2
-    env = procs.example_env(ex, args.port or ex.port)
-    cmd = procs.python_command(ex)
+    port = args.port or ex.port
     if ex.kind == "server":
-        port = args.port or ex.port
-        url = f"http://127.0.0.1:{port}"
-        print(f"Running {ex.id}: {ex.run_line()}  (PORT={port})")
-        print(f"URL: {url}/")
-        for probe in ex.probes[:3]:
-            print("Try: " + curl_line(url, probe))
-        print("Ctrl-C stops it.\n", flush=True)
+        print(f"Running {ex.id}: {ex.run_line()}  (PORT={port})", flush=True)
     else:
         print(f"Running {ex.id}: {ex.run_line()}\n", flush=True)
-    process = subprocess.Popen(cmd, cwd=catalogue.ROOT, env=env)
+    with serving.needed_servers(ex) as needs_env:
+        for var, value in needs_env.items():
+            print(f"(started what it needs: {var}={value})", flush=True)
+        return _run_in_terminal(ex, port, needs_env)
+
+
+def _run_in_terminal(ex: Example, port: int | None, env: dict[str, str]) -> int:
+    # Its output goes straight to this terminal; it is ready once it answers.
+    served = serving.start_process(
+        serving.python_command(ex), name=ex.id, port=port,
+        env=serving.example_env(ex, extra=env),
+        ready_path=ex.ready_path if ex.kind == "server" else None, capture=False)
     try:
-        return process.wait()
+        if ex.kind == "server":
+            print(f"\nURL: {served.url}/")
+            for probe in ex.probes[:3]:
+                print("Try: " + curl_line(served.url, probe))
+            print("Ctrl-C stops it.\n", flush=True)
+        return served.process.wait()
     except KeyboardInterrupt:
-        # Ctrl-C reached both of us; give the example its own chance to stop cleanly.
-        try:
-            process.send_signal(signal.SIGINT)
-            return process.wait(timeout=3)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            return process.wait()
+        # The example has its own process group: pass the Ctrl-C on, by PID.
+        served.stop()
+        return served.process.returncode
+    finally:
+        served.stop()
 
 
 def cmd_try(args) -> int:
@@ -136,11 +145,11 @@ def cmd_try(args) -> int:
         print(f"{ex.id} cannot run here: {reason}", file=sys.stderr)
         return 2
     if ex.kind == "script":
-        result = procs.run_script(ex)
+        result = serving.run_script(ex)
         print(f"$ {ex.run_line()}\n{result.stdout}{result.stderr}")
         return result.returncode
     failures = 0
-    with procs.running(ex) as server:
+    with serving.running(ex) as server:
         print(f"{ex.id} is serving on {server.url}/ "
               f"(PID {server.pid}, ready in {server.startup_seconds:.2f} s)\n")
         for probe in ex.probes:
@@ -159,7 +168,7 @@ def check_example(ex: Example) -> tuple[str, float, str]:
         return "SKIP", 0.0, reason
     try:
         if ex.kind == "script":
-            result = procs.run_script(ex)
+            result = serving.run_script(ex)
             missing = [s for s in ex.stdout_contains if s not in result.stdout]
             problems = []
             if result.returncode != 0:
@@ -168,7 +177,7 @@ def check_example(ex: Example) -> tuple[str, float, str]:
                 problems.append(f"output lacks {missing}")
             detail = "; ".join(problems) or f"{len(ex.stdout_contains)} output checks"
             return ("FAIL" if problems else "PASS"), time.monotonic() - started, detail
-        with procs.running(ex) as server:
+        with serving.running(ex) as server:
             results = [probes.send(server.url, p) for p in ex.probes]
         bad = [r for r in results if not r.ok]
         if bad:
@@ -176,7 +185,7 @@ def check_example(ex: Example) -> tuple[str, float, str]:
                                for r in bad)
             return "FAIL", time.monotonic() - started, detail
         return "PASS", time.monotonic() - started, f"{len(results)} probes"
-    except procs.ServerFailed as exc:
+    except serving.ServerFailed as exc:
         return "FAIL", time.monotonic() - started, str(exc).splitlines()[0]
 
 
@@ -233,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     except UnknownExample as exc:
         print(f"workbook: {exc.args[0]}", file=sys.stderr)
         return 2
-    except procs.ServerFailed as exc:
+    except serving.ServerFailed as exc:
         print(f"workbook: {exc}", file=sys.stderr)
         return 1
 

@@ -1,4 +1,5 @@
-"""A local stand-in for Slack's Web API: ``auth.test``, ``chat.postMessage``, ``oauth.v2.access``.
+"""A local stand-in for Slack's Web API: ``auth.test``, ``chat.postMessage``, ``oauth.v2.access``,
+``conversations.history`` and ``conversations.replies`` (with message metadata).
 
 What it shows: the wire format Jeeves's ``slack_sdk`` client speaks, on your
 machine. Methods are ``POST /api/<method>`` with a form or JSON body and the
@@ -45,6 +46,8 @@ def make_app(token: str = "xoxb-standin", fail_channels=(), client_id: str = "st
     app.router.add_post("/api/auth.test", auth_test)
     app.router.add_post("/api/chat.postMessage", post_message)
     app.router.add_post("/api/oauth.v2.access", oauth_access)
+    app.router.add_get("/api/conversations.history", conversations_history)
+    app.router.add_get("/api/conversations.replies", conversations_replies)
     app.router.add_route("*", "/api/{method}", unknown_method)
     app.router.add_get("/oauth/v2/authorize", authorize)
     app.router.add_get("/_standin/messages", read_messages)
@@ -106,8 +109,45 @@ async def post_message(request: web.Request) -> web.Response:
     message = {"type": "message", "channel": channel, "text": args.get("text", ""),
                "thread_ts": args.get("thread_ts"), "ts": ts, "user": BOT_USER_ID,
                "bot_id": "B0JEEVES"}
+    if isinstance(args.get("metadata"), dict):  # message metadata (event_type, event_payload)
+        message["metadata"] = args["metadata"]
     state["messages"].append(message)
     return web.json_response({"ok": True, "channel": channel, "ts": ts, "message": message})
+
+
+def history_message(message: dict, with_metadata: bool) -> dict:
+    """A stored message as the history methods return it: metadata only when asked for."""
+    shown = {k: v for k, v in message.items() if k != "metadata"}
+    if with_metadata and "metadata" in message:
+        shown["metadata"] = message["metadata"]
+    return shown
+
+
+async def conversations_history(request: web.Request) -> web.Response:
+    """A channel's messages, newest first, since ``oldest`` (one page: no cursor needed here)."""
+    args = await arguments(request)
+    if not bearer_ok(request):
+        return fail("not_authed" if "Authorization" not in request.headers else "invalid_auth")
+    try:
+        oldest = float(args.get("oldest") or 0)
+    except ValueError:
+        return fail("invalid_arguments")
+    with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+    found = [history_message(m, with_metadata) for m in request.app[STATE]["messages"]
+             if m["channel"] == args.get("channel") and float(m["ts"]) >= oldest]
+    return web.json_response({"ok": True, "messages": found[::-1], "has_more": False})
+
+
+async def conversations_replies(request: web.Request) -> web.Response:
+    """A thread: its parent (if we hold it) and its replies, oldest first."""
+    args = await arguments(request)
+    if not bearer_ok(request):
+        return fail("not_authed" if "Authorization" not in request.headers else "invalid_auth")
+    with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+    thread = args.get("ts")
+    found = [history_message(m, with_metadata) for m in request.app[STATE]["messages"]
+             if m["channel"] == args.get("channel") and thread in (m["ts"], m.get("thread_ts"))]
+    return web.json_response({"ok": True, "messages": found, "has_more": False})
 
 
 async def oauth_access(request: web.Request) -> web.Response:
@@ -184,7 +224,8 @@ async def configure(request: web.Request) -> web.Response:
 
 async def index(request: web.Request) -> web.Response:
     return web.json_response({"standin": "slack", "api": str(request.url.with_path("/api/")),
-                              "methods": ["auth.test", "chat.postMessage", "oauth.v2.access"]})
+                              "methods": ["auth.test", "chat.postMessage", "oauth.v2.access",
+                                          "conversations.history", "conversations.replies"]})
 
 
 def main() -> None:

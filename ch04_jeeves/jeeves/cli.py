@@ -71,19 +71,19 @@ def serve(dev: bool) -> int:
     return 0
 
 
-async def start_standin(app: web.Application, port: int) -> tuple[web.AppRunner, str]:
-    """Serve a stand-in on this loop: its default port, or any free one if that is taken."""
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    for candidate in (port, 0):
-        try:
-            site = web.TCPSite(runner, "127.0.0.1", candidate)
-            await site.start()
-            host, bound = runner.addresses[-1][:2]
-            return runner, f"http://{host}:{bound}"
-        except OSError:
-            continue
-    raise RuntimeError("could not start a stand-in")
+async def start_standin(app: web.Application, port: int):
+    """Serve a stand-in on this loop: its default port, or any free one if that is taken.
+
+    Returns the workbook's ``Served`` handle (``.url``; ``await .aclose()`` stops it)
+    and its URL.
+    """
+    from workbook.serving import serve_in_loop
+
+    try:
+        served = await serve_in_loop(app, port=port)
+    except OSError:  # the default port is taken (another Jeeves?): any free one
+        served = await serve_in_loop(app)
+    return served, served.url
 
 
 async def serve_async(settings: config.Settings) -> None:
@@ -94,6 +94,7 @@ async def serve_async(settings: config.Settings) -> None:
 
     from .app import create_app
 
+    grace = graceful_timeout()
     for notice in settings.notices:
         print(f"development mode: {notice}", flush=True)
     runners = []
@@ -117,12 +118,26 @@ async def serve_async(settings: config.Settings) -> None:
     app = create_app(settings)
     hconfig = Config()
     hconfig.bind = [f"127.0.0.1:{settings.port}"]
-    hconfig.graceful_timeout = 1.0  # stop within the 2 s a learner waits for
+    # Requests in progress at Ctrl-C may finish within this; idle, Jeeves stops at once.
+    hconfig.graceful_timeout = grace
     hconfig.accesslog = None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def on_signal():
+        from .runners import jobs_in_flight
+
+        if stop.is_set():  # the second Ctrl-C: stop now, the stored events wait for us
+            print(f"Forced exit with {jobs_in_flight(app)} background job(s) unfinished: "
+                  "their events are stored and are answered at the next start.", flush=True)
+            os._exit(130)
+        app.config["JEEVES_STOPPING"] = True
+        print(f"Stopping: waiting for {jobs_in_flight(app)} background job(s) "
+              "(Ctrl-C again to force)", flush=True)
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, on_signal)
     print(f"Serving on {jeeves_url}/ (Slack events at {jeeves_url}/slack/events; Ctrl-C to stop)",
           flush=True)
     if runners:
@@ -131,7 +146,17 @@ async def serve_async(settings: config.Settings) -> None:
         await hypercorn_serve(app, hconfig, shutdown_trigger=stop.wait)
     finally:
         for runner in runners:
-            await runner.cleanup()
+            await runner.aclose()
+
+
+def graceful_timeout() -> float:
+    """``JEEVES_GRACEFUL_TIMEOUT``: seconds an HTTP request in progress at shutdown may take."""
+    raw = os.environ.get("JEEVES_GRACEFUL_TIMEOUT") or "10"
+    try:
+        return max(float(raw), 0.0)
+    except ValueError:
+        raise config.ConfigError(
+            f"JEEVES_GRACEFUL_TIMEOUT must be a number of seconds, not {raw!r}") from None
 
 
 def write_json(path: Path, data: dict) -> None:

@@ -10,7 +10,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, event, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    event,
+    select,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
@@ -93,6 +104,38 @@ class SeenEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- delivery: accepted events until they are finished (see jobs.handle_event) ---
+
+
+class PendingEvent(Base):
+    """An accepted Slack event not finished yet: the work to do, then the reply to send.
+
+    Written in the same transaction as its ``SeenEvent``, before Slack gets its
+    200, and deleted in the same transaction as its ``Log`` row: whatever dies
+    in between, the row is still here to be finished. ``reply`` is the outbox:
+    stored just before posting, so a rerun knows the post may have happened.
+    """
+
+    __tablename__ = "pending_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    slack_user: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    thread_ts: Mapped[str | None] = mapped_column(Text)
+    # Who works on it: a runner holds it until lease_until (seconds since the epoch).
+    lease_until: Mapped[float | None] = mapped_column(Float)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The outbox: the reply and its Log fields, set when the post is about to happen.
+    reply: Mapped[str | None] = mapped_column(Text)
+    reply_stored_at: Mapped[float | None] = mapped_column(Float)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    service: Mapped[str] = mapped_column(String(50), default="")
+    outcome: Mapped[str] = mapped_column(String(20), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
 
 
 class SlackToken(Base):

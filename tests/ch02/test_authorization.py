@@ -1,11 +1,10 @@
-"""ch02_quart.authorization and ch02_quart.globals: HTTP Basic credentials."""
+"""ch02_quart.authorization: HTTP Basic credentials, checked against stored hashes."""
 
 import base64
 
 import pytest
 
 from ch02_quart import authorization
-from ch02_quart import globals as globals_example
 
 
 async def test_good_credentials_say_who_you_are(capsys):
@@ -48,23 +47,3 @@ async def test_the_header_is_just_base64():
 def test_passwords_are_stored_hashed():
     stored = authorization.PASSWORD_HASHES["alice"]
     assert "wonderland" not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
-
-
-@pytest.mark.parametrize("kwargs, expected", [
-    ({}, "Anonymous"),
-    ({"auth": ("alice", "x")}, "alice"),
-    ({"headers": {"Authorization": "Basic !!!"}}, "Anonymous"),
-    ({"headers": {"Authorization": "Bearer token"}}, "Anonymous"),
-])
-async def test_g_user_from_before_request(kwargs, expected):
-    response = await globals_example.app.test_client().get("/api", **kwargs)
-    assert response.status_code == 200
-    assert await response.get_json() == {"Hello": expected}
-
-
-async def test_g_does_not_leak_between_requests():
-    client = globals_example.app.test_client()
-    await client.get("/api", auth=("alice", "x"))
-    response = await client.get("/api")
-    assert await response.get_json() == {"Hello": "Anonymous"}
-    assert (await client.get("/nope")).status_code == 404

@@ -296,10 +296,10 @@ def _():
     return str("HTTP_X_FORWARDED_FOR" not in scope_headers)
 
 
-async def workbook_middleware_answers(headers=None, **make_app_kwargs):
-    from ch02_quart import middleware
+async def trusted_proxy_answers(headers=None, **make_app_kwargs):
+    from ch02_quart import trusted_proxy
 
-    app = middleware.make_app(**make_app_kwargs)
+    app = trusted_proxy.make_app(**make_app_kwargs)
     peer = {"client": ("127.0.0.1", 40000)}  # the test client's own peer is "<local>"
     response = await app.test_client().get("/api", headers=headers or {}, scope_base=peer)
     assert response.status_code == 200
@@ -344,10 +344,10 @@ async def _():
 async def _():
     forged = {"X-Forwarded-For": "6.6.6.6"}
     # the peer, 127.0.0.1, is not a proxy we run: not believed
-    body = await workbook_middleware_answers(forged, trusted_proxies=())
+    body = await trusted_proxy_answers(forged, trusted_proxies=())
     assert body["Hello"] == "127.0.0.1"
     # from a proxy we run, the hop it vouches for is believed
-    body = await workbook_middleware_answers(forged, trusted_proxies=("127.0.0.1",))
+    body = await trusted_proxy_answers(forged, trusted_proxies=("127.0.0.1",))
     assert body["Hello"] == "6.6.6.6"
 
 

@@ -27,7 +27,7 @@ from ch04_jeeves.jeeves.actions import HELP
 from ch04_jeeves.jeeves.celery_app import make_celery
 from ch04_jeeves.jeeves.config import ConfigError
 from ch04_jeeves.jeeves.models import Log, User, init_db, make_engine, make_sessionmaker
-from workbook import catalogue, procs
+from workbook import catalogue, serving
 
 pytestmark = [
     pytest.mark.integration,
@@ -81,7 +81,7 @@ class Worker:
 
     def stop(self) -> float:
         # SIGTERM is Celery's warm shutdown: the task in hand is finished first.
-        took = procs.stop_process(self.process, grace=10.0, first=signal.SIGTERM)
+        took = serving.stop_process(self.process, grace=10.0, first=signal.SIGTERM)
         self.log_file.close()
         return took
 

@@ -64,6 +64,13 @@ EXAMPLES = [
         probes=TIME_PROBES,
     ),
     Example(
+        id="ch01.time_asgi",
+        file="ch01_wsgi_async/time_asgi.py",
+        summary="The time service as a bare ASGI callable (scope, receive, send) on uvicorn",
+        port=8007,
+        probes=TIME_PROBES,
+    ),
+    Example(
         id="ch01.time_quart",
         file="ch01_wsgi_async/time_quart.py",
         summary="The time service with Quart, served by Hypercorn (hypercorn.asyncio.serve)",

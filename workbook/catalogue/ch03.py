@@ -37,7 +37,8 @@ EXAMPLES = [
         file="ch03_testing/superheroes.py",
         summary="The book's unit-test target: heroes over an age, read from an HTTP API",
         kind="script",
-        args=("30", "--stand-in"),
+        args=("30",),
+        needs={"SUPERHEROES_URL": ("ch03.heroes_api", "/superheroes.json")},
         stdout_contains=("Madame Uppercut is over 30", "Eternal Flame is over 30"),
     ),
     Example(
@@ -82,7 +83,7 @@ EXAMPLES = [
 
 # Files in ch03_testing/ that belong to an example without being one:
 # the load-test scenarios are run by their tools (molotov, locust) against
-# ch02.quart_basic, not with ``python file.py`` (tests/ch03/test_load.py).
+# ch02.quart_basic, not with ``python file.py`` (ch03_testing/tests/test_load.py).
 SUPPORT_FILES: list[str] = [
     "ch03_testing/load_molotov.py",
     "ch03_testing/load_locust.py",

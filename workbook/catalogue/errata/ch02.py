@@ -148,7 +148,7 @@ ERRATA = [
         note="for a client that simply sends `X-Forwarded-For: 6.6.6.6`: IP bans and rate "
              "limits dodged, logs forged",
         fix="believe the header only from a proxy you run, and take the right-most address "
-            "that is not one of them (`TrustedProxyMiddleware`; Werkzeug's `ProxyFix` for WSGI)",
+            "that is not one of them (`trusted_proxy.py`; Werkzeug's `ProxyFix` for WSGI)",
         why="the header is client input until your own proxy vouches for its last hop",
     ),
     Erratum(

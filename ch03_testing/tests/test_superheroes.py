@@ -17,7 +17,7 @@ import requests
 
 from ch03_testing import heroes_api, superheroes
 from ch03_testing.superheroes import HeroesFormatError, format_heroes_over
-from tests.ch03.serving import dead_url, serve_wsgi
+from workbook.serving import dead_url, serve_in_thread
 
 FAKE_HEROES = {
     "members": [
@@ -30,14 +30,14 @@ FAKE_HEROES = {
 
 @pytest.fixture
 def heroes_url():
-    with serve_wsgi(heroes_api.make_app(1)) as url:
-        yield url + "/superheroes.json"
+    with serve_in_thread(heroes_api.make_app(1)) as api:
+        yield api.url + "/superheroes.json"
 
 
 @pytest.fixture
 def heroes_v2_url():
-    with serve_wsgi(heroes_api.make_app(2)) as url:
-        yield url + "/superheroes.json"
+    with serve_in_thread(heroes_api.make_app(2)) as api:
+        yield api.url + "/superheroes.json"
 
 
 # 1. Mocks -------------------------------------------------------------------
@@ -92,13 +92,6 @@ def test_wrong_path_is_an_http_error(heroes_url):
         superheroes.query_url(heroes_url.replace("superheroes", "villains"))
 
 
-def test_stand_in_refuses_writes(heroes_url):
-    response = requests.post(heroes_url, timeout=10)
-    assert response.status_code == 405
-    assert response.headers["Allow"] == "GET, HEAD"
-    assert response.json()["message"] == "read-only: use GET"
-
-
 def test_nobody_listening_is_a_connection_error():
     with pytest.raises(requests.ConnectionError):
         format_heroes_over(age=30, url=dead_url() + "/superheroes.json")
@@ -124,8 +117,9 @@ def test_the_books_version_would_have_hidden_the_drift(heroes_v2_url):
 
 # The script, in-process -----------------------------------------------------
 
-def test_main_with_stand_in(capsys):
-    assert superheroes.main(["30", "--stand-in"]) == 0
+def test_main_against_the_stand_in(capsys, monkeypatch, heroes_url):
+    monkeypatch.setattr(superheroes, "SUPERHEROES_URL", heroes_url)
+    assert superheroes.main(["30"]) == 0
     out = capsys.readouterr().out
     assert "Madame Uppercut is over 30\nEternal Flame is over 30\n" in out
 

@@ -9,12 +9,13 @@ and Hypothesis finds an id that breaks it without being told which.
 
 import asyncio
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ch03_testing import people
-from tests.ch03.serving import served
+from workbook.serving import serve_in_loop
 
 # Ids a client could type: mostly junk, sometimes a real one.
 person_ids = st.one_of(
@@ -83,7 +84,8 @@ async def test_unknown_name_has_no_link():
 
 @pytest.mark.integration
 async def test_over_real_http_the_unchecked_keyerror_is_a_500():
-    async with served(people.create_app(people.UncheckedRegisteredUser)) as client:
+    async with (await serve_in_loop(people.create_app(people.UncheckedRegisteredUser)) as api,
+                httpx.AsyncClient(base_url=api.url) as client):
         crashed = await client.get("/api/person/99")
         ok = await client.get("/api/person/2")
     assert crashed.status_code == 500
@@ -92,7 +94,8 @@ async def test_over_real_http_the_unchecked_keyerror_is_a_500():
 
 @pytest.mark.integration
 async def test_over_real_http_the_fix_is_a_404():
-    async with served(people.app) as client:
+    async with (await serve_in_loop(people.app) as api,
+                httpx.AsyncClient(base_url=api.url) as client):
         response = await client.get("/api/person/99")
     assert response.status_code == 404
     assert response.json() == {"error": "no such person"}

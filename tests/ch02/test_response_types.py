@@ -1,9 +1,8 @@
-"""ch02_quart.response_types and ch02_quart.yamlify: what a view returns becomes a Response."""
+"""ch02_quart.response_types: what a view returns becomes a Response."""
 
 import pytest
-import yaml
 
-from ch02_quart import response_types, yamlify
+from ch02_quart import response_types
 
 client = response_types.app.test_client
 
@@ -38,29 +37,34 @@ async def test_async_generator_is_streamed_in_chunks():
     assert "Content-Length" not in connection.headers  # length unknown up front: streamed
 
 
+async def test_sync_generator_is_streamed_too():
+    async with client().request("/stream-sync") as connection:
+        await connection.send_complete()
+        chunks = [await connection.receive() for _ in range(5)]
+    assert chunks == [f"line {n}\n".encode() for n in range(5)]
+    assert connection.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Content-Length" not in connection.headers
+
+
+async def test_sync_generator_steps_run_in_a_worker_thread(monkeypatch):
+    # Quart drives a plain generator with run_sync_iterable: each next() in the executor.
+    import threading
+
+    from ch02_quart import response_types
+    seen = set()
+    real_generator_view = response_types.as_sync_stream
+
+    def spying_view():
+        for line in real_generator_view()[0]:
+            seen.add(threading.current_thread().name)
+            yield line
+
+    monkeypatch.setitem(response_types.app.view_functions, "as_sync_stream", spying_view)
+    response = await client().get("/stream-sync")
+    assert await response.get_data() == b"".join(f"line {n}\n".encode() for n in range(5))
+    assert seen and threading.current_thread().name not in seen
+
+
 async def test_wrong_method_and_unknown_path():
     assert (await client().post("/dict")).status_code == 405
     assert (await client().get("/nope")).status_code == 404
-
-
-async def test_yaml_response():
-    response = await yamlify.app.test_client().get("/api")
-    assert response.status_code == 200
-    assert response.headers["Content-Type"] == "application/x-yaml"
-    text = await response.get_data(as_text=True)
-    assert text == "- Hello\n- YAML\n- World!\n"
-    assert yaml.safe_load(text) == ["Hello", "YAML", "World!"]
-
-
-def test_yamlify_merges_headers_and_status():
-    body, status, headers = yamlify.yamlify({"a": 1}, 202, {"X-Extra": "1"})
-    assert yaml.safe_load(body) == {"a": 1} and status == 202
-    assert headers == {"Content-Type": "application/x-yaml", "X-Extra": "1"}
-
-
-async def test_yaml_404():
-    response = await yamlify.app.test_client().get("/nope")
-    assert response.status_code == 404
-    assert response.headers["Content-Type"] == "application/x-yaml"
-    assert yaml.safe_load(await response.get_data(as_text=True)) == {
-        "error": "not found", "path": "/nope"}

@@ -1,4 +1,4 @@
-"""ch02_quart.email_render and ch02_quart.template_view: Jinja2 for mail and for HTML."""
+"""ch02_quart.email_render: Jinja2 renders an e-mail, and refuses a missing value."""
 
 from email import message_from_string
 from email.utils import parsedate_to_datetime
@@ -7,7 +7,6 @@ import pytest
 from jinja2 import UndefinedError
 
 from ch02_quart import email_render
-from ch02_quart.template_view import app
 
 
 def test_every_field_is_rendered():
@@ -46,32 +45,3 @@ def test_script_output(capsys):
     runpy.run_path(str(email_render.HERE / "email_render.py"), run_name="__main__")
     out = capsys.readouterr().out
     assert out.startswith("Date: ") and "UndefinedError: 'date' is undefined" in out
-
-
-async def test_html_template_renders():
-    response = await app.test_client().get(
-        "/welcome", query_string=[("name", "Ada"), ("item", "fries"), ("item", "cola")])
-    assert response.status_code == 200
-    assert response.content_type == "text/html; charset=utf-8"
-    html = await response.get_data(as_text=True)
-    assert "<h1>Hello Ada!</h1>" in html
-    assert "<li>fries</li>" in html and "<li>cola</li>" in html
-    assert "You asked for 2 item(s)" in html
-
-
-async def test_autoescaping_stops_script_injection():
-    response = await app.test_client().get(
-        "/welcome", query_string={"name": "<script>alert(1)</script>", "item": "a&b"})
-    html = await response.get_data(as_text=True)
-    assert "<script>" not in html
-    assert "Hello &lt;script&gt;alert(1)&lt;/script&gt;!" in html
-    assert "<li>a&amp;b</li>" in html
-
-
-async def test_default_name_and_bad_input():
-    client = app.test_client()
-    assert "Hello stranger!" in await (await client.get("/welcome")).get_data(as_text=True)
-    response = await client.get("/welcome", query_string={"name": "x" * 51})
-    assert response.status_code == 400
-    assert await response.get_json() == {"error": "name is 51 characters long, at most 50"}
-    assert (await client.get("/nope")).status_code == 404

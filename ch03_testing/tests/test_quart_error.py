@@ -1,0 +1,117 @@
+"""ch03_testing.quart_error: functional tests (in the book's unittest style, then in pytest
+style) and an integration test over real HTTP.
+
+Functional, the book's style: ``unittest.IsolatedAsyncioTestCase``. The book's test had three
+typos: it imported ``app as test_app`` but used ``tested_app``; it called ``json.load``
+(which reads a file) on a string; and it expected ``"WORLD!"`` where the service says
+``"World!"``. Fixed here; ``python -m unittest ch03_testing/tests/test_quart_error.py`` runs
+the unittest classes alone, ``pytest ch03_testing/tests/test_quart_error.py`` runs them all.
+
+The same checks in plain pytest style follow: a fixture replaces ``setUp``, ``assert``
+replaces ``self.assertEqual`` (pytest shows both sides on failure), and
+``@pytest.mark.parametrize`` turns one test into many. Compare them.
+
+Integration: no test client, no mocks - Hypercorn serves the app on a socket bound to
+port 0 inside the test's event loop, asked over HTTP with httpx (``pytest -m integration``).
+"""
+
+import json
+import logging
+import unittest
+
+import httpx
+import pytest
+
+from ch03_testing.quart_error import app as error_app
+from ch03_testing.quart_error import text_404
+from workbook.serving import serve_in_loop
+
+# Functional, unittest style ------------------------------------------------
+
+
+class TestErrors(unittest.IsolatedAsyncioTestCase):
+    def setUp(self):
+        self.app = error_app.test_client()
+
+    async def test_raise(self):
+        # a path nobody routes: Quart answers 404, no Python exception escapes
+        hello = await self.app.get("/dwdwqqwdwqd")
+        self.assertEqual(hello.status_code, 404)
+
+    async def test_proper_404(self):
+        hello = await self.app.get("/dwdwqqwdwqd")
+        self.assertEqual(hello.status_code, 404)
+        # but we still get a nice JSON body
+        body = json.loads(str(await hello.get_data(), "utf-8"))
+        self.assertEqual(
+            body["Error"],
+            "404 Not Found: The requested URL was not found on the server. "
+            "If you entered the URL manually please check your spelling and try again.",
+        )
+        self.assertEqual(body["description"], text_404)
+
+    async def test_proper_500(self):
+        # /crash raises ValueError; the 500 handler turns it into JSON
+        with self.assertLogs(error_app.logger, level="ERROR"):
+            hello = await self.app.get("/crash")
+        self.assertEqual(hello.status_code, 500)
+        body = json.loads(str(await hello.get_data(), "utf-8"))
+        self.assertTrue(body["Error"].startswith("500 Internal Server Error"))
+
+    async def test_api_still_works(self):
+        hello = await self.app.get("/api")
+        self.assertEqual(hello.status_code, 200)
+        self.assertEqual(await hello.get_json(), {"Hello": "World!"})
+
+
+# Functional, pytest style ---------------------------------------------------
+
+@pytest.fixture
+def client():
+    return error_app.test_client()
+
+
+@pytest.mark.parametrize("path", ["/dwdwqqwdwqd", "/api/", "/api/x", "/%C3%A9"])
+async def test_unknown_paths_are_json_404s(client, path):
+    response = await client.get(path)
+    assert response.status_code == 404
+    assert response.content_type == "application/json"
+    body = await response.get_json()
+    assert body["Error"].startswith("404 Not Found")
+    assert body["description"] == text_404
+
+
+async def test_crash_is_a_json_500_and_is_logged(client, caplog):
+    with caplog.at_level(logging.ERROR, logger=error_app.logger.name):
+        response = await client.get("/crash")
+    assert response.status_code == 500
+    assert response.content_type == "application/json"
+    assert (await response.get_json())["Error"].startswith("500 Internal Server Error")
+    # the traceback goes to the log, not to the client
+    assert "ValueError: this view always fails" in caplog.text
+    assert "Traceback" not in (await response.get_data(as_text=True))
+
+
+async def test_wrong_method_is_405(client):
+    response = await client.post("/api")
+    assert response.status_code == 405
+
+
+# Integration: a real socket -------------------------------------------------
+
+@pytest.mark.integration
+async def test_error_handlers_over_real_http():
+    async with (await serve_in_loop(error_app) as api,
+                httpx.AsyncClient(base_url=api.url) as client):
+        not_found = await client.get("/nope")
+        crashed = await client.get("/crash")
+        ok = await client.get("/api")
+    assert not_found.status_code == 404
+    assert not_found.json()["description"].startswith("The requested URL was not found")
+    assert crashed.status_code == 500
+    assert crashed.json()["Error"].startswith("500 Internal Server Error")
+    assert ok.json() == {"Hello": "World!"}
+
+
+if __name__ == "__main__":
+    unittest.main()
