@@ -3,7 +3,7 @@
 What it shows: ``werkzeug.exceptions.default_exceptions`` maps each code
 (400, 401, ... 505) to its exception class; registering one handler for each
 makes every error JSON: ``{"code", "description", "message"}``. The book's
-fallback used ``abort.mapping[error.code]``, which no longer exists (Quart's
+fallback used ``abort.mapping[500]``, which no longer exists (Quart's
 ``abort`` is a plain function today); the same information is in
 ``default_exceptions`` (or ``HTTP_STATUS_CODES`` for the names). An
 exception that is not an HTTP error reaches the 500 handler as an

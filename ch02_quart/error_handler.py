@@ -7,7 +7,7 @@ does not handle. Since Flask 2 / Quart 0.19 it receives an
 for us; the handler sends the client a generic message: error details
 (messages, paths, SQL) must not leak to clients.
 
-``app.run(debug=True)``, as the book writes it, bypasses this handler: in
+``app.run(debug=True)``, as the notes write it, bypasses this handler: in
 debug mode Quart re-raises the exception (``PROPAGATE_EXCEPTIONS``) and shows
 its own traceback page, with your source code, to whoever made the request.
 Never turn debug on in production.

@@ -5,10 +5,10 @@ What it shows: ``<name>`` captures any text without a slash (a ``str``);
 and check the value before the view runs. A value the converter refuses never
 reaches the view: the URL simply does not match, so the answer is 404.
 
-Every view needs its own endpoint name. The book registers two functions both
-called ``person``; Quart refuses at import time with ``AssertionError: View
-function mapping is overwriting an existing endpoint function: person`` and
-the app never starts. Here each view has its own name: ``/person/42`` goes to
+Every view needs its own endpoint name. The book's sample names two views
+``path_friendly``; Quart refuses at import time with ``AssertionError: View
+function mapping is overwriting an existing endpoint function: path_friendly``
+(see the errata). Here each view has its own name: ``/person/42`` goes to
 ``person_by_id`` (the int rule is more specific), ``/person/Alice`` to
 ``person_by_name``.
 
