@@ -15,6 +15,7 @@ Each part sits between two markers, ``<!-- NAME:start ... -->`` and
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -143,10 +144,15 @@ def errata_blocks(chapter: str) -> dict[str, str]:
 # ---------------------------------------------------------------- 繁體 key points
 
 
-def to_traditional(text: str) -> str:
+@functools.cache
+def _s2twp():
     import opencc  # dev extra; only `workbook readme` and its test need it
 
-    return opencc.OpenCC("s2twp").convert(text)
+    return opencc.OpenCC("s2twp")  # loading the dictionaries takes a while: once
+
+
+def to_traditional(text: str) -> str:
+    return _s2twp().convert(text)
 
 
 _HANS_HEADING = re.compile(r"^(#+) (要点.*)$", re.M)

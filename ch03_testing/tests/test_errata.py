@@ -113,7 +113,7 @@ def line_with(text: str, needle: str) -> str:
     return next(line.strip() for line in text.splitlines() if needle in line)
 
 
-@proofs.reproduces("test_app_collected")
+@proofs.reproduces("test_app_collected", slow=True)  # pytest in a fresh process
 def _():
     run = pytest_runs()["collect"]
     assert run.startswith("exit 0") and "1 passed" in run  # the test itself still runs

@@ -271,7 +271,7 @@ def socket_class_after_importing(module_dir: str, module: str) -> str:
     return result.stdout.strip()
 
 
-@proofs.reproduces("gevent_patch_on_import")
+@proofs.reproduces("gevent_patch_on_import", slow=True)  # two fresh processes
 def _():
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "patched_on_import.py").write_text(
