@@ -4,7 +4,7 @@ What it shows: ``app.config`` is a dict with loaders.
 
 - ``from_object("ch02_quart.prod_settings.Config")``: a class's UPPER-CASE attributes;
 - ``from_file("prod_settings.json", load=json.load)``: the book's
-  ``config.from_json`` is gone (removed in Flask 2.3, so in Quart 0.19+);
+  ``config.from_json`` is gone (removed in Quart 0.18);
 - ``from_file("prod_settings.yml", load=yaml.safe_load)``: any loader works;
 - ``from_prefixed_env()``: every ``QUART_*`` environment variable, its value
   parsed as JSON when it can be (``QUART_DEBUG=false`` is the boolean

@@ -176,12 +176,12 @@ ERRATA = [
     Erratum(
         id="config_from_json",
         source="libraries",
-        broke_in="Flask 2.3, so Quart 0.19",
+        broke_in="Quart 0.18 (0.17 still had it)",
         where=SAMPLES + "load_settings.py`",
         code="`app.config.from_json(\"prod_settings.json\")`",
         error="AttributeError: 'Config' object has no attribute 'from_json'",
         fix="`app.config.from_file(\"prod_settings.json\", load=json.load)`",
-        why="`from_json` was deprecated in Flask 2.0 and removed in 2.3",
+        why="`from_file` with a loader replaced it (Flask removed its own in 2.3)",
     ),
     Erratum(
         id="config_wrong_yaml_name",
@@ -230,16 +230,25 @@ ERRATA = [
     Erratum(
         id="quart_exceptions_removed",
         source="libraries",
-        broke_in="Quart 0.19",
+        broke_in="Quart 0.15 (0.14, the book's pin, had `quart.exceptions`)",
         where=SAMPLES + "catch_all_errors.py`",
         code="`from quart.exceptions import HTTPException, default_exceptions`",
         error="ModuleNotFoundError: No module named 'quart.exceptions'",
-        note="the notes import them from `werkzeug.exceptions` instead: that version runs and "
-             "answers the JSON 500 unchanged. Its `abort.mapping` branch is never reached "
-             "(a 500 handler always gets an `HTTPException` now); reached, it would raise "
-             "`AttributeError: 'function' object has no attribute 'mapping'`",
-        fix="`from werkzeug.exceptions import HTTPException, default_exceptions`; "
-            "`default_exceptions[500]` where the book used `abort.mapping[500]`",
-        why="Quart 0.19 uses Werkzeug's exceptions, and its `abort` is a plain function",
+        note="the notes import them from `werkzeug.exceptions`: that version runs",
+        fix="`from werkzeug.exceptions import HTTPException, default_exceptions`",
+        why="Quart uses Werkzeug's exceptions since 0.15",
+    ),
+    Erratum(
+        id="abort_has_no_mapping",
+        source="book",
+        where=SAMPLES + "catch_all_errors.py` (the notes: `abort.mapping[error.code]`)",
+        code="`description = abort.mapping[500].description` for an exception that is not an "
+             "`HTTPException`",
+        error="AttributeError: 'function' object has no attribute 'mapping'",
+        note="Quart's `abort` has always been a plain function. With Quart 0.14 the 500 handler "
+             "got the view's `TypeError`, so the sample's own `/api` hit this line; today it gets "
+             "an `InternalServerError`, the branch is dead, and the JSON 500 comes out",
+        fix="`default_exceptions[500]().description` (`catch_all_errors.py`)",
+        why="Werkzeug's exception classes carry the descriptions",
     ),
 ]
