@@ -197,15 +197,16 @@ ERRATA = [
     ),
     Erratum(
         id="sqlalchemy_postgres_scheme",
-        source="libraries",
-        broke_in="SQLAlchemy 1.4",
+        source="book",
         where=SAMPLES + "prod_settings.py`, `.json`, `.yml`",
         code="`SQLURI = \"postgres://username:xxx@localhost/db\"`",
         error="sqlalchemy.exc.NoSuchModuleError: Can't load plugin: sqlalchemy.dialects:postgres",
-        note="when the URL reaches `create_engine`; and a password in a checked-in file",
+        note="when the URL reaches `create_engine`: SQLAlchemy dropped the `postgres` alias in "
+             "1.4.0 (March 2021), before the book, whose chapter-4 samples pin 1.4.23; and a "
+             "password in a checked-in file",
         fix="`postgresql://...` without the password; the password from the environment "
             "(`QUART_SQLURI`, `from_prefixed_env()`)",
-        why="the `postgres://` alias was removed; secrets do not belong in the repository",
+        why="the dialect is `postgresql`; secrets do not belong in the repository",
     ),
     Erratum(
         id="repl_lines_joined",
