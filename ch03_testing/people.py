@@ -72,4 +72,4 @@ app = create_app()
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8230"))
     print(f"Serving on http://127.0.0.1:{port}/api/person/1 (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -2,23 +2,17 @@
 ``conversations.history`` and ``conversations.replies`` (with message metadata).
 
 What it shows: the wire format Jeeves's ``slack_sdk`` client speaks, on your
-machine. Methods are ``POST /api/<method>`` with a form or JSON body and the
-bot token as ``Authorization: Bearer <token>``; answers are JSON with
-``"ok": true`` or ``"ok": false, "error": "<code>"`` (HTTP 200, as Slack does).
-It records every message it accepts, so tests and ``jeeves chat`` can read them.
+machine: ``POST /api/<method>``, a form or JSON body, ``Authorization: Bearer
+<token>``; JSON answers with ``"ok": true`` or ``"ok": false, "error": "<code>"``
+(HTTP 200, as Slack does). It records every message, for tests and ``jeeves
+chat`` (``GET /_standin/messages``); the OAuth authorize page approves at once.
 
-Run it:   python -m ch04_jeeves.devtools.slack_standin    (PORT=8390 by default)
-          SLACK_STANDIN_TOKEN sets the accepted bot token (default xoxb-standin),
-          SLACK_STANDIN_FAIL_CHANNELS=C1,C2 makes posts to those channels fail.
+Run it:   python -m ch04_jeeves.devtools.slack_standin    (PORT=8390 by default;
+          SLACK_STANDIN_TOKEN, default xoxb-standin; SLACK_STANDIN_FAIL_CHANNELS=C1,C2)
 Ask it:   curl -X POST -H "Authorization: Bearer xoxb-standin" http://127.0.0.1:8390/api/auth.test
 Expect:   {"ok": true, "user_id": "U0JEEVES", ...}; a wrong token gives
-          {"ok": false, "error": "invalid_auth"}.
-OAuth:    GET /oauth/v2/authorize?client_id=...&redirect_uri=...&state=... approves at once
-          (a workspace that already trusts the app) and redirects to
-          redirect_uri?code=<code>&state=<state>; a wrong client_id gets 400.
-Read:     GET /_standin/messages[?channel=C1] -> {"messages": [...]}; DELETE clears them;
-          GET /_standin/calls: every chat.postMessage call, accepted or not.
-          POST /_standin/config {"fail_channels": ["C1"]} changes behaviour.
+          {"ok": false, "error": "invalid_auth"}. The chapter README lists the
+          /oauth/v2/authorize and /_standin/* control endpoints.
 """
 
 from __future__ import annotations

@@ -103,9 +103,9 @@ async def accept_event(sessions: async_sessionmaker[AsyncSession], event_id: str
 
 
 async def claim(sessions: async_sessionmaker[AsyncSession], event_id: str,
-                take_over: bool = False) -> bool:
-    """Take an unfinished event for LEASE_SECONDS; False if it is finished or another
-    runner holds it. ``take_over`` ignores a lease (its holder is known to be dead)."""
+                take_over: bool = False) -> PendingEvent | None:
+    """Take an unfinished event for LEASE_SECONDS and read it; None if it is finished
+    or another runner holds it. ``take_over`` ignores a lease (its holder is dead)."""
     now = time.time()
     held = PendingEvent.event_id == event_id
     if not take_over:
@@ -113,7 +113,7 @@ async def claim(sessions: async_sessionmaker[AsyncSession], event_id: str,
     async with sessions.begin() as session:
         taken = await session.execute(update(PendingEvent).where(held).values(
             lease_until=now + LEASE_SECONDS, attempts=PendingEvent.attempts + 1))
-    return taken.rowcount == 1
+        return await session.get(PendingEvent, event_id) if taken.rowcount == 1 else None
 
 
 async def release(sessions: async_sessionmaker[AsyncSession], event_id: str) -> None:
@@ -143,15 +143,12 @@ async def handle_event(ctx, event_id: str, take_over: bool = False) -> str:
     3. the Log row is written and the event deleted, together.
     A rerun that finds a stored reply does not know whether the post happened
     (a crash between 2 and 3), so it asks Slack (``find_reply``) before posting.
-    Returns the outcome, or ``busy`` (another runner holds it) or ``done``.
+    Returns the outcome, or ``busy`` (finished, or another runner holds it).
     """
-    if not await claim(ctx.sessions, event_id, take_over):
+    work = await claim(ctx.sessions, event_id, take_over)
+    if work is None:
         return "busy"
     try:
-        async with ctx.sessions() as session:
-            work = await session.get(PendingEvent, event_id)
-        if work is None:  # finished meanwhile by the runner whose lease had run out
-            return "done"
         posted = False
         if work.reply is not None:
             # Margin: Slack's clock and ours differ a little; the metadata does the matching.

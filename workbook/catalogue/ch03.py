@@ -6,16 +6,17 @@ EXAMPLES = [
     Example(
         id="ch03.quart_error",
         file="ch03_testing/quart_error.py",
-        summary="404 and 500 as JSON bodies (the book's text_404), for functional tests",
+        summary="The book's error handlers: /api raises, the JSON 500 handler answers; JSON 404",
         port=8200,
+        ready_path="/nope",
         probes=(
-            Probe("/api", content_type="application/json", json={"Hello": "World!"}),
+            Probe("/api", status=500, content_type="application/json",
+                  json={"Error": str}, body_contains=("500 Internal Server Error",),
+                  note="the view raises on purpose; the handler answers JSON"),
             Probe("/nope", status=404, content_type="application/json",
                   json={"Error": str, "description": str},
                   body_contains=("The requested URL was not found",)),
-            Probe("/crash", status=500, content_type="application/json",
-                  body_contains=("500 Internal Server Error",),
-                  note="the view raises on purpose; the handler answers JSON"),
+            Probe("/api", method="POST", status=405, note="GET only"),
         ),
     ),
     Example(
