@@ -13,6 +13,7 @@ import threading
 import time
 
 import httpx
+import pytest
 
 from ch02_quart.sync_views import DELAY, app
 
@@ -49,6 +50,7 @@ async def test_a_plain_def_view_runs_in_a_worker_thread():
     assert threads["/sync"] != loop_thread and threads["/sync"].startswith("asyncio_")
 
 
+@pytest.mark.learner
 async def test_over_real_http_the_server_stalls_only_on_the_blocking_view(start_example):
     served = start_example("ch02.sync_views")  # python ch02_quart/sync_views.py, as a learner runs it
     walls = {}
