@@ -5,6 +5,8 @@
 - ``postgres_url``: one real PostgreSQL per test run, shared by every xdist
   worker (each test makes its own database in it when it needs a clean one).
 - ``run_script_ok``: run a script example as a learner does; its standard output.
+
+It also runs the tests marked ``slow`` first.
 """
 
 from __future__ import annotations
@@ -54,6 +56,13 @@ def pytest_unconfigure(config):
         pg.stop_shared(folder / "data")
         shutil.rmtree(folder, ignore_errors=True)
         os.environ.pop(SHARED_PGDATA, None)
+
+
+def pytest_collection_modifyitems(items):
+    """Tests marked ``slow`` first (the order is otherwise kept): with ``-n auto --dist
+    worksteal`` they start at once, and the quick ones fill the gaps, instead of one
+    slow test starting last and keeping the run waiting on a single core."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session")
