@@ -59,9 +59,11 @@ def pytest_unconfigure(config):
 
 
 def pytest_collection_modifyitems(items):
-    """Tests marked ``slow`` first (the order is otherwise kept): with ``-n auto --dist
-    worksteal`` they start at once, and the quick ones fill the gaps, instead of one
-    slow test starting last and keeping the run waiting on a single core."""
+    """Tests marked ``slow`` first (the order is otherwise kept): xdist hands tests out
+    in this order, so with ``-n auto`` the slow ones start at once and the quick ones
+    fill the gaps, instead of one slow test starting last and keeping the run waiting
+    on a single core. (xdist's ``worksteal`` would do the balancing too, but it ignores
+    the ``xdist_group`` marks that ``--dist loadgroup`` in pyproject.toml honours.)"""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
