@@ -23,6 +23,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from ch04_jeeves.jeeves import slack
+from ch04_jeeves.jeeves.models import password_hash_method
 from workbook.serving import child_env, start_process
 
 pytestmark = pytest.mark.integration
@@ -49,7 +50,7 @@ class Site:
         with sqlite3.connect(self.db, timeout=30) as conn:
             conn.execute("INSERT INTO users (email, password_hash, config, is_active, is_admin)"
                          " VALUES (?, ?, '{}', 1, ?)",
-                         (email, generate_password_hash(password), admin))
+                         (email, generate_password_hash(password, method=password_hash_method()), admin))
         return email
 
 
