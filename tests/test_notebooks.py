@@ -29,7 +29,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from workbook import catalogue
+from workbook import catalogue, notebook_outputs
 from workbook import notebook as helpers
 from workbook.catalogue import ROOT
 from workbook.catalogue.notebooks import NOTEBOOKS
@@ -169,11 +169,8 @@ def with_solutions_checked(nb, solutions: dict[str, str]):
 
 def test_notebooks_have_no_outputs():
     dirty = [p.name for p in sorted(NOTEBOOK_DIR.glob("*.ipynb"))
-             if not helpers.is_clean(nbformat.read(p, as_version=4))]
-    assert dirty == [], (
-        f"{dirty} carry outputs or execution counts; run "
-        "python -m workbook.notebook strip notebooks/*.ipynb"
-    )
+             if not notebook_outputs.is_clean(nbformat.read(p, as_version=4))]
+    assert dirty == [], f"{dirty} carry outputs or execution counts; run workbook notebooks strip"
 
 
 def test_every_notebook_file_is_in_the_catalogue():
@@ -315,19 +312,6 @@ async def test_check_says_pass_or_not_yet_and_never_raises(capsys):
     assert out[1] == "NOT YET: broken"
     assert "ZeroDivisionError" in out[2] and "divide by something" in out[3]
     assert out[4] == "NOT YET: false"
-
-
-def test_strip_command_cleans_and_check_command_notices(tmp_path):
-    path = tmp_path / "dirty.ipynb"
-    cell = code("print(1)")
-    cell.execution_count = 3
-    cell.outputs = [nbformat.v4.new_output("stream", text="1\n")]
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
-    assert helpers.main(["check", str(path)]) == 1
-    assert helpers.main(["strip", str(path)]) == 0
-    assert helpers.main(["check", str(path)]) == 0
-    clean = nbformat.read(path, as_version=4).cells[0]
-    assert clean.outputs == [] and clean.execution_count is None and clean.source == "print(1)"
 
 
 def test_solutions_file_format(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import urllib.request
 
 from workbook import catalogue, cli, serving
@@ -66,6 +67,10 @@ def test_run_serves_in_this_terminal_and_passes_ctrl_c_on():
                       "--port", str(port)], name="workbook run") as command:
         with urllib.request.urlopen(command.url + "/", timeout=10) as response:
             assert isinstance(json.loads(response.read())["time"], float)
+        # The example answers a moment before the command has printed its hints.
+        deadline = time.monotonic() + 30
+        while "Ctrl-C stops it." not in command.output() and time.monotonic() < deadline:
+            time.sleep(0.05)  # polling its output, with a deadline
         took = command.stop()
     output = command.output()
     assert took < 3, output

@@ -297,7 +297,10 @@ def start_process(argv: list[str] | Callable[[int], list[str]], *, name: str,
             return server
         try:
             wait_until_answers(server.url + ready_path, process, timeout, max_interval)
-        except ServerFailed as exc:
+        except BaseException as exc:
+            if not isinstance(exc, ServerFailed):  # Ctrl-C while waiting: nothing left behind
+                server.stop()
+                raise
             server.stop()
             output = server.output()
             if (port is None and attempt < retries
