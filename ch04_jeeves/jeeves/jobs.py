@@ -52,6 +52,7 @@ MAX_PARALLEL_ALERTS = 10  # a round of alerts is friendly to the weather API and
 # One event's work takes at most two weather calls (WEATHER_TIMEOUT each) and
 # Slack's 10 s: a runner's hold on an event outlasts that comfortably.
 LEASE_SECONDS = 120.0
+MAX_ATTEMPTS = 3  # runs of one event before an unanswerable "was it posted?" is given up
 SEEN_EVENTS_KEPT_SECONDS = 24 * 3600  # Slack retries for minutes; a day is plenty
 
 
@@ -149,11 +150,17 @@ async def handle_event(ctx, event_id: str, take_over: bool = False) -> str:
     if work is None:
         return "busy"
     try:
-        posted = False
+        posted, unknown = False, ""
         if work.reply is not None:
-            # Margin: Slack's clock and ours differ a little; the metadata does the matching.
-            posted = await slack.find_reply(ctx.slack, work.channel, event_id, work.thread_ts,
-                                            oldest=work.reply_stored_at - 60)
+            try:
+                # Margin: Slack's clock and ours differ a little; the metadata does the matching.
+                posted = await slack.find_reply(ctx.slack, work.channel, event_id,
+                                                work.thread_ts, oldest=work.reply_stored_at - 60)
+            except Exception as exc:
+                if work.attempts < MAX_ATTEMPTS:
+                    raise  # it stays pending: asked again at the next retry, round or start
+                # Never post blind: give up on this reply, and say so in the Log.
+                posted, unknown = True, f"{type(exc).__name__}: {exc}"
         else:
             user_id, result = await work_out(ctx, work)
             async with ctx.sessions.begin() as session:
@@ -162,6 +169,9 @@ async def handle_event(ctx, event_id: str, take_over: bool = False) -> str:
                 row.detail, row.reply, row.reply_stored_at = result.detail, result.reply, time.time()
             work = row
         outcome, detail = work.outcome, work.detail
+        if unknown:
+            outcome = "reply_unknown"
+            detail = f"could not ask Slack whether the reply went out before a crash: {unknown}"
         if not posted:
             refused = await slack.post_reply(ctx.slack, work.channel, work.reply, work.thread_ts,
                                              event_id=event_id)

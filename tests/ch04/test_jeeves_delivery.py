@@ -20,13 +20,16 @@ import json
 import os
 import random
 import signal
+import socket
 import sys
 import time
+import urllib.request
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import pytest
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from ch04_jeeves.jeeves import create_app, jobs, slack
@@ -264,6 +267,26 @@ async def test_a_stored_reply_is_posted_once_after_a_crash(settings, slack_api, 
     assert len(posts) == 1  # posted once, by whichever process
 
 
+async def test_when_slack_cannot_say_whether_a_reply_went_out_it_is_never_posted_blind(
+        jeeves, slack_api):
+    await store_unfinished(jeeves.sessions, "EvUNSURE", "D0UNSURE", reply=HELP)
+    slack_api.state["token"] = "xoxb-rotated"  # conversations.history answers invalid_auth
+    with pytest.raises(SlackApiError, match="invalid_auth"):
+        await jobs.handle_event(jeeves.app.extensions["jeeves"], "EvUNSURE", take_over=True)
+    counts = await db_counts(jeeves.settings.database_url)
+    assert counts["pending"] == 1 and counts["logged"] == Counter()  # kept, to ask again
+    async with jeeves.sessions.begin() as session:
+        (await session.get(PendingEvent, "EvUNSURE")).attempts = jobs.MAX_ATTEMPTS
+    assert await jobs.handle_event(jeeves.app.extensions["jeeves"], "EvUNSURE",
+                                   take_over=True) == "reply_unknown"
+    [log] = await jeeves.logs()
+    assert (log.event_id, log.outcome) == ("EvUNSURE", "reply_unknown")
+    assert log.detail.startswith(
+        "could not ask Slack whether the reply went out before a crash: SlackApiError")
+    assert "invalid_auth" in log.detail
+    assert [c for c in slack_api.state["calls"] if c["method"] == "chat.postMessage"] == []
+
+
 async def test_unfinished_events_are_finished_at_start(settings, slack_api):
     engine = make_engine(settings.database_url)
     await init_db(engine)
@@ -319,3 +342,101 @@ async def test_a_request_that_starts_while_stopping_gets_a_503(jeeves, make_even
     assert await response.get_json() == {"ok": False, "error": "shutting down: try again shortly"}
     await jeeves.drain()
     assert await jeeves.logs() == [] and slack_api.state["messages"] == []
+
+
+# --- shutdown, as an operator sees it ---------------------------------------------------
+
+
+def wait_for_output(server: serving.Served, text: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in server.output():
+        assert time.monotonic() < deadline, f"never printed {text!r}:\n{server.output()}"
+        time.sleep(0.05)  # polling its output, not synchronisation
+
+
+def configure_weather(weather_url: str, delay: float) -> None:
+    request = urllib.request.Request(weather_url + "/_standin/config", method="POST",
+                                     data=json.dumps({"delay": delay}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as resp:
+        assert json.load(resp)["delay"] == delay
+
+
+@pytest.mark.integration
+async def test_shutdown_says_what_it_waits_for_and_a_second_ctrl_c_forces(standins, tmp_path):
+    slack_api, weather_api, _ = standins
+    db_url, secret = f"sqlite+aiosqlite:///{tmp_path / 'jeeves.db'}", os.urandom(16).hex()
+    event = {"type": "event_callback", "event_id": "EvFORCED", "event": {
+        "type": "message", "channel_type": "im", "user": "U0OPS", "channel": "D0FORCED",
+        "text": "weather in Beijing"}}
+    configure_weather(weather_api.url, 20.0)  # a weather API slower than anyone waits for
+    try:
+        jeeves = start_jeeves(standins, db_url, secret)
+        try:
+            async with aiohttp.ClientSession() as http:
+                assert await send(http, jeeves.url, secret, event) == {"ok": True}
+            os.kill(jeeves.pid, signal.SIGINT)  # Ctrl-C
+            wait_for_output(jeeves, "Stopping: waiting for 1 background job(s)")
+            os.kill(jeeves.pid, signal.SIGINT)  # Ctrl-C again: now
+            started = time.monotonic()
+            code = await asyncio.to_thread(jeeves.process.wait, 10)
+            assert time.monotonic() - started < 2
+        finally:
+            jeeves.stop()
+        assert code == 130
+        assert "Forced exit with 1 background job(s) unfinished" in jeeves.output()
+    finally:
+        configure_weather(weather_api.url, 0.05)
+    assert (await db_counts(db_url))["pending"] == 1  # stored, not lost
+    again = start_jeeves(standins, db_url, secret)  # answers it at start
+    try:
+        deadline = time.monotonic() + 30
+        while not (await db_counts(db_url))["logged"]:
+            assert time.monotonic() < deadline, again.output()
+            await asyncio.sleep(0.1)  # polling the database, not synchronisation
+    finally:
+        again.stop()
+    assert await standin_replies(slack_api.url, "0FORCED") == Counter({"D0FORCED": 1})
+
+
+@pytest.mark.integration
+async def test_a_request_on_the_wire_at_shutdown_gets_a_clean_answer(standins, tmp_path):
+    """Half a request is on the wire when SIGTERM comes. If Jeeves had started on it, it
+    finishes (Hypercorn's graceful timeout, JEEVES_GRACEFUL_TIMEOUT, is 10 s); if not,
+    it gets a clean 503 that Slack retries. Never a cut connection or an empty 500,
+    and the answer matches what was stored."""
+    slack_api = standins[0]
+    db_url, secret = f"sqlite+aiosqlite:///{tmp_path / 'jeeves.db'}", os.urandom(16).hex()
+    raw = json.dumps({"type": "event_callback", "event_id": "EvINFLIGHT", "event": {
+        "type": "message", "channel_type": "im", "user": "U0OPS", "channel": "D0INFLIGHT",
+        "text": "help"}}).encode()
+    head = "".join(f"{k}: {v}\r\n" for k, v in slack.signed_headers(secret, raw).items())
+    jeeves = start_jeeves(standins, db_url, secret)
+    try:
+        with socket.create_connection(("127.0.0.1", jeeves.port), timeout=10) as sock:
+            sock.sendall(f"POST /slack/events HTTP/1.1\r\nHost: jeeves\r\n{head}"
+                         f"Content-Length: {len(raw)}\r\n\r\n".encode() + raw[:20])
+            os.kill(jeeves.pid, signal.SIGTERM)
+            wait_for_output(jeeves, "Stopping: waiting for")
+            sock.sendall(raw[20:])
+            answer = b""
+            while not answer.endswith(b"}\n"):
+                chunk = sock.recv(4096)
+                assert chunk, f"connection closed: {answer!r}\n{jeeves.output()}"
+                answer += chunk
+        code = await asyncio.to_thread(jeeves.process.wait, 15)
+    finally:
+        jeeves.stop()
+    assert code == 0
+    status, body = answer.split(b"\r\n", 1)[0], json.loads(answer.split(b"\r\n\r\n", 1)[1])
+    counts = await db_counts(db_url)
+    assert counts["pending"] == 0
+    if status == b"HTTP/1.1 200 ":
+        assert body == {"ok": True}
+        assert counts["logged"] == Counter({"EvINFLIGHT": 1})
+        assert await standin_replies(slack_api.url, "0INFLIGHT") == Counter({"D0INFLIGHT": 1})
+    else:
+        assert status == b"HTTP/1.1 503 " and b"retry-after: 5" in answer.lower(), answer
+        assert body == {"ok": False, "error": "shutting down: try again shortly"}
+        assert counts["logged"] == Counter()
+    print(f"\n[on the wire at SIGTERM] {status.decode()}")
