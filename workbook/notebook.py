@@ -8,6 +8,7 @@ In a notebook::
     with nb.started("ch01.time_twisted") as s:  # ... stopped when the block ends
     live = await nb.serve(app)                  # an app (ASGI, WSGI, aiohttp) on the kernel's loop
     await live.stop()                           # ... stopped (in-loop: awaited)
+    (nb.serve_asgi and nb.serve_aiohttp, the names the notebooks use, are nb.serve.)
     await nb.tour("ch02.session")               # its catalogue requests, served on the loop
     await nb.check("the fix works", some_test)  # prints PASS or NOT YET
     await nb.stop_all()                         # last cell: everything stopped
