@@ -242,23 +242,40 @@ def code(source: str, tags=()):
     return cell
 
 
-def test_kernel_is_this_interpreter_and_a_solution_is_undone_after_its_check(
-        this_interpreters_kernel):
-    """One kernel start for two things: it is this Python, and the solution run
-    after a check leaves the committed names behind for the cells that follow."""
+def test_the_kernel_its_in_loop_servers_and_a_solution_undone(this_interpreters_kernel):
+    """One kernel start (they cost seconds) for three things: the kernel is this
+    Python; in-loop servers answer, and stop_all() stops those still running and
+    closes their ports; a solution run after its check leaves the committed
+    names behind for the cells that follow."""
     book = nbformat.v4.new_notebook(cells=[
         code("import sys; print(sys.executable)"),
+        code("from workbook import notebook as nb\nimport httpx\n"
+             "from ch02_quart.quart_basic import app\n"
+             "from aiohttp import web\n"
+             "async def hello(request):\n    return web.json_response({'hi': 1})\n"
+             "aio = web.Application(); aio.router.add_get('/', hello)\n"
+             "q = await nb.serve_asgi(app)\nw = await nb.serve_aiohttp(aio)\n"
+             "gone = await nb.serve(web.Application())\nawait gone.stop()  # stopped by hand\n"
+             "async with httpx.AsyncClient() as c:\n"
+             "    print((await c.get(q.url + '/api')).json(), (await c.get(w.url)).json())"),
         code("answer = 41", ["exercise:x"]),
-        code("from workbook import notebook as nb\n"
-             "await nb.check('the answer', lambda: answer == 42)", ["check:x"]),
+        code("await nb.check('the answer', lambda: answer == 42)", ["check:x"]),
         code("print(answer, 'helper' in globals())"),
+        code("await nb.stop_all()\nimport socket\n"
+             "for port in (q.port, w.port, gone.port):\n"
+             "    with socket.socket() as s:\n"
+             "        print('closed' if s.connect_ex(('127.0.0.1', port)) else 'open')"),
     ])
     with_solutions_checked(book, {"x": "answer = 42\nhelper = 1\n"})
     execute(book)
     assert text_of(book.cells[0]).strip() == sys.executable
+    assert text_of(book.cells[1]).strip() == "{'Hello': 'World!'} {'hi': 1}"
     assert verdict_of(tagged(book, "check:")["x"]) == "NOT YET: the answer"
     assert verdict_of(tagged(book, "solved-check:")["x"]) == "PASS: the answer"
-    assert text_of(book.cells[-1]).strip() == "41 False"
+    assert text_of(book.cells[-2]).strip() == "41 False"
+    assert text_of(book.cells[-1]).split() == [
+        "stopped", "2", "in-loop", "server(s)", "and", "0", "process(es)",
+        "closed", "closed", "closed"]
 
 
 def test_a_failing_cell_still_stops_the_servers(this_interpreters_kernel):
@@ -274,27 +291,6 @@ def test_a_failing_cell_still_stops_the_servers(this_interpreters_kernel):
     started = int(text_of(book.cells[0]).split()[-1])
     assert this_interpreters_kernel.read_text().split() == [str(started)]
     assert_all_stopped(this_interpreters_kernel)
-
-
-def test_in_loop_servers_answer_and_stop(this_interpreters_kernel):
-    book = nbformat.v4.new_notebook(cells=[
-        code("from workbook import notebook as nb\nimport httpx\n"
-             "from ch02_quart.quart_basic import app\n"
-             "from aiohttp import web\n"
-             "async def hello(request):\n    return web.json_response({'hi': 1})\n"
-             "aio = web.Application(); aio.router.add_get('/', hello)\n"
-             "q = await nb.serve_asgi(app)\nw = await nb.serve_aiohttp(aio)\n"
-             "async with httpx.AsyncClient() as c:\n"
-             "    print((await c.get(q.url + '/api')).json(), (await c.get(w.url)).json())"),
-        code("await nb.stop_all()\nimport socket\n"
-             "for port in (q.port, w.port):\n"
-             "    with socket.socket() as s:\n"
-             "        print('closed' if s.connect_ex(('127.0.0.1', port)) else 'open')"),
-    ])
-    execute(book)
-    assert text_of(book.cells[0]).strip() == "{'Hello': 'World!'} {'hi': 1}"
-    assert text_of(book.cells[1]).split() == [
-        "stopped", "2", "in-loop", "server(s)", "and", "0", "process(es)", "closed", "closed"]
 
 
 async def test_check_says_pass_or_not_yet_and_never_raises(capsys):
