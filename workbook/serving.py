@@ -85,7 +85,7 @@ class Served:
     _final_output: str | None = field(default=None, repr=False)
     _close_in_loop: Callable[[], Awaitable[None]] | None = field(default=None, repr=False)
     _close_thread: Callable[[], None] | None = field(default=None, repr=False)
-    _in_loop: bool = field(default=False, repr=False)
+    _in_loop: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._in_loop = self._close_in_loop is not None
