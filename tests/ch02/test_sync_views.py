@@ -4,7 +4,8 @@ The lesson, timed: with N requests at once, each waiting DELAY seconds, a plain
 ``def`` view (worker threads) and an awaiting ``async def`` take about DELAY in
 all; a ``time.sleep`` inside ``async def`` serialises them: N x DELAY. The
 blocking bound is physics (N sleeps one after another cannot be quicker); the
-other bound is generous (60 % of N x DELAY) because the machine is shared.
+others are generous ratios to the blocking run (under 60 % of it, where the
+lesson predicts 20 %), so a loaded machine slows both sides alike.
 """
 
 import asyncio
@@ -12,6 +13,7 @@ import threading
 import time
 
 import httpx
+import pytest
 
 from ch02_quart.sync_views import DELAY, app
 
@@ -30,9 +32,13 @@ async def test_in_process_only_the_blocking_view_is_serial():
     for path in ("/sync", "/blocking", "/await"):
         walls[path], answers = await timed(app.test_client().get, path)
         assert {a.status_code for a in answers} == {200}
-    assert walls["/blocking"] >= SERIAL * 0.95, walls
-    assert walls["/sync"] < SERIAL * 0.6, walls
-    assert walls["/await"] < SERIAL * 0.6, walls
+    assert_the_lesson(walls)
+
+
+def assert_the_lesson(walls):
+    assert walls["/blocking"] >= SERIAL * 0.95, walls  # one sleep after another
+    assert walls["/sync"] < walls["/blocking"] * 0.6, walls  # side by side in threads
+    assert walls["/await"] < walls["/blocking"] * 0.6, walls  # side by side on the loop
 
 
 async def test_a_plain_def_view_runs_in_a_worker_thread():
@@ -44,6 +50,7 @@ async def test_a_plain_def_view_runs_in_a_worker_thread():
     assert threads["/sync"] != loop_thread and threads["/sync"].startswith("asyncio_")
 
 
+@pytest.mark.learner
 async def test_over_real_http_the_server_stalls_only_on_the_blocking_view(start_example):
     served = start_example("ch02.sync_views")  # python ch02_quart/sync_views.py, as a learner runs it
     walls = {}
@@ -51,10 +58,7 @@ async def test_over_real_http_the_server_stalls_only_on_the_blocking_view(start_
         for path in ("/sync", "/blocking", "/await"):
             walls[path], answers = await timed(http.get, path)
             assert [a.json()["view"] for a in answers] == [path[1:]] * N
-    assert walls["/blocking"] >= SERIAL * 0.95, walls
-    assert walls["/sync"] < SERIAL * 0.6, walls
-    assert walls["/await"] < SERIAL * 0.6, walls
-    assert walls["/blocking"] > 1.5 * max(walls["/sync"], walls["/await"]), walls
+    assert_the_lesson(walls)
 
 
 async def test_wrong_method_and_unknown_path():
