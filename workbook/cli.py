@@ -5,6 +5,7 @@
     workbook try ID
     workbook check [CHAPTER|ID ...]
     workbook readme
+    workbook notebooks strip|check [PATH ...]
     workbook bench [--quick] [...]      (python -m ch01_wsgi_async.bench)
 """
 
@@ -16,7 +17,7 @@ import os
 import sys
 import time
 
-from workbook import catalogue, probes, serving
+from workbook import catalogue, notebook_outputs, probes, serving
 from workbook.catalogue import Example, UnknownExample, ch01
 
 
@@ -118,10 +119,13 @@ def cmd_run(args) -> int:
 
 def _run_in_terminal(ex: Example, port: int | None, env: dict[str, str]) -> int:
     # Its output goes straight to this terminal; it is ready once it answers.
-    served = serving.start_process(
-        serving.python_command(ex), name=ex.id, port=port,
-        env=serving.example_env(ex, extra=env),
-        ready_path=ex.ready_path if ex.kind == "server" else None, capture=False)
+    try:
+        served = serving.start_process(
+            serving.python_command(ex), name=ex.id, port=port,
+            env=serving.example_env(ex, extra=env),
+            ready_path=ex.ready_path if ex.kind == "server" else None, capture=False)
+    except KeyboardInterrupt:  # Ctrl-C before it answered: start_process stopped it
+        return 130
     try:
         if ex.kind == "server":
             print(f"\nURL: {served.url}/")
@@ -227,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="run the probes of every selected example")
     p.add_argument("selectors", nargs="*", metavar="CHAPTER|ID")
     p.set_defaults(func=cmd_check)
+    notebook_outputs.register(sub)
     # Listed for --help; main() hands every bench argument to the chapter's module.
     sub.add_parser("bench", add_help=False,
                    help="chapter 1's services measured side by side (workbook bench --help)")
