@@ -8,7 +8,7 @@ missing or malformed. Without valid credentials the answer is 401 with a
 ``WWW-Authenticate: Basic`` header, which is what makes a browser ask for a
 password. Passwords are checked against hashes, never logged or stored in
 plain text (the book prints ``request.authorization``: that writes the
-password to the server log).
+credentials, base64-encoded, to the server log).
 
 The demo user is ``alice``; her password comes from ``ALICE_PASSWORD`` in the
 environment, with the development default ``wonderland`` (say so, change it).

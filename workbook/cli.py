@@ -80,6 +80,10 @@ def cmd_readme(args) -> int:
     start, end = text.index(README_START), text.index(README_END) + len(README_END)
     path.write_text(text[:start] + readme_block() + text[end:], encoding="utf-8")
     print(f"rewrote the example table in {path}")
+    from workbook import readme  # the chapter READMEs' generated blocks
+
+    for changed in readme.write_all():
+        print(f"rewrote the generated blocks in {changed}")
     return 0
 
 
@@ -211,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--markdown", action="store_true", help="the README's example table")
     p.set_defaults(func=cmd_list)
-    p = sub.add_parser("readme", help="rewrite the README's example table from the catalogue")
+    p = sub.add_parser("readme", help="rewrite the generated tables of every README (examples, errata, 繁體 key points)")
     p.set_defaults(func=cmd_readme)
     p = sub.add_parser("run", help="run an example as a learner would")
     p.add_argument("id")

@@ -45,13 +45,13 @@ EXAMPLES = [
     Example(
         id="ch03.people",
         file="ch03_testing/people.py",
-        summary="A URL converter fixed so an unknown id is a 404, not the book's KeyError 500",
+        summary="A URL converter: with the book's check an unknown id is a 404; without it a 500",
         port=8230,
         probes=(
             Probe("/api/person/1", content_type="application/json", json={"Hello": "Tarek"}),
             Probe("/api/link/Freya", json={"url": "/api/person/2"}),
             Probe("/api/person/99", status=404, json={"error": "no such person"},
-                  note="the book's converter raised KeyError here: a 500"),
+                  note="without the check, a KeyError here: a 500"),
             Probe("/api/link/Nobody", status=404, json={"error": "no such person"}),
         ),
     ),

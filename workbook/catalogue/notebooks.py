@@ -37,7 +37,9 @@ NOTEBOOKS: tuple[Notebook, ...] = (
                 "ch01.greenlet_switch", "ch01.gevent_blocking_lesson", "ch01.time_gevent",
                 "ch01.time_twisted", "ch01.callbacks_vs_await", "ch01.dis_generator",
                 "ch01.time_tornado", "ch01.time_aiohttp", "ch01.aiopg_select",
-                "ch01.aiopg_vs_psycopg3", "ch01.time_asgi", "ch01.time_quart", "ch01.gil_threads_vs_processes"),
+                "ch01.aiopg_vs_psycopg3", "ch01.time_asgi", "ch01.time_quart",
+                "ch01.gil_threads_vs_processes", "ch01.booking", "ch01.booking_monolith",
+                "ch01.booking_pitfalls"),
         solutions="notebooks/solutions/01_wsgi_async.py",
     ),
     Notebook(
