@@ -91,3 +91,17 @@ def test_run_starts_what_a_script_needs_first():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "(started what it needs: SUPERHEROES_URL=http://127.0.0.1:" in result.stdout
     assert "Madame Uppercut is over 30\nEternal Flame is over 30\n" in result.stdout
+
+
+def test_curl_line_can_be_pasted_for_any_body():
+    # Probes send invalid UTF-8 and JSON nested 5,000 deep (issue 13): still a line to paste.
+    assert cli.shell_data(b'{"q": "\xff"}') == ["--data-binary", "$'{\"q\": \"\\xff\"}'"]
+    assert cli.shell_data(b"it's") == ["--data-binary", "$'it\\x27s'"]
+    deep = cli.shell_data(b"[" * 5000 + b"]" * 5000)
+    assert deep == ["--data-binary", "\"$(python3 -c \"import sys; sys.stdout.write('[' * 5000"
+                                     " + ']' * 5000)\")\""]
+    pasted = subprocess.run(["bash", "-c", f"printf %s {deep[1]}"], capture_output=True)
+    assert pasted.stdout == b"[" * 5000 + b"]" * 5000
+    escaped = subprocess.run(["bash", "-c", "printf %s " + cli.shell_data(b'{"q": "\xff"}')[1]],
+                             capture_output=True)
+    assert escaped.stdout == b'{"q": "\xff"}'

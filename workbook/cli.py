@@ -95,9 +95,28 @@ def curl_line(url: str, probe: catalogue.Probe) -> str:
     for k, v in probe.headers.items():
         parts += ["-H", f"'{k}: {v}'"]
     if probe.data is not None:
-        parts += ["--data", "'" + probe.data.decode() + "'"]
+        parts += shell_data(probe.data)
     parts.append(url + probe.path)
     return " ".join(parts)
+
+
+def shell_data(data: bytes) -> list[str]:
+    """The body as a shell argument a learner can paste: text in quotes, other bytes in
+    bash's $'\\xNN' form, a long "[[[...]]]" body as a python3 one-liner."""
+    half = len(data) // 2
+    if len(data) > 200 and data == data[:1] * half + data[-1:] * half and data.isascii():
+        script = (f"import sys; sys.stdout.write({data[:1].decode()!r} * {half}"
+                  f" + {data[-1:].decode()!r} * {half})")
+        return ["--data-binary", f'"$(python3 -c "{script}")"']
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and "'" not in text and text.isprintable():
+        return ["--data", f"'{text}'"]
+    escaped = "".join(chr(b) if 32 <= b < 127 and chr(b) not in "'\\" else f"\\x{b:02x}"
+                      for b in data)
+    return ["--data-binary", f"$'{escaped}'"]
 
 
 def cmd_run(args) -> int:
