@@ -27,6 +27,8 @@ async def application(scope, receive, send):
         await receive()  # {"type": "lifespan.shutdown"}
         await send({"type": "lifespan.shutdown.complete"})
         return
+    if scope["type"] == "websocket":  # closing before accepting refuses it: a 403
+        return await send({"type": "websocket.close"})
     # ASGI has no router either: path and method are in ``scope``.
     if scope["path"] not in ("/", "/slow"):
         return await answer(send, 404, {"error": "404 Not Found", "message": "no such path"})

@@ -49,4 +49,4 @@ async def my_microservice():
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8110"))
     print(f"Serving on http://127.0.0.1:{port}/api (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

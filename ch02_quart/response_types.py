@@ -77,4 +77,4 @@ def as_sync_stream():
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8105"))
     print(f"Serving on http://127.0.0.1:{port}/dict (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -51,4 +51,4 @@ async def await_view():
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8116"))
     print(f"Serving on http://127.0.0.1:{port}/sync (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -75,4 +75,4 @@ if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8117"))
     print(f"trusted proxies: {trusted_from_env() or 'none'}", flush=True)
     print(f"Serving on http://127.0.0.1:{port}/api (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

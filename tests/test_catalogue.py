@@ -136,6 +136,7 @@ def test_every_test_file_in_a_chapter_folder_is_named_after_an_example():
         "test_docs.py",  # ch03's Sphinx docs (docs/)
         "test_tooling.py",  # ch03's tox.ini, coverage.ini and CI workflow
         "test_quart_basic.py",  # chapter 3's functional and integration tests of ch02's app
+        "test_errata.py",  # each chapter's errata rows proven (workbook/catalogue/errata/)
     }
     strays = []
     for folder in TEST_DIRS.values():

@@ -5,20 +5,19 @@
     workbook try ID
     workbook check [CHAPTER|ID ...]
     workbook readme
+    workbook bench [--quick] [...]      (python -m ch01_wsgi_async.bench)
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import json
 import os
 import sys
 import time
 
 from workbook import catalogue, probes, serving
-from workbook.catalogue import Example, UnknownExample
+from workbook.catalogue import Example, UnknownExample, ch01
 
 
 def _describe_run(ex: Example) -> str:
@@ -81,6 +80,10 @@ def cmd_readme(args) -> int:
     start, end = text.index(README_START), text.index(README_END) + len(README_END)
     path.write_text(text[:start] + readme_block() + text[end:], encoding="utf-8")
     print(f"rewrote the example table in {path}")
+    from workbook import readme  # the chapter READMEs' generated blocks
+
+    for changed in readme.write_all():
+        print(f"rewrote the generated blocks in {changed}")
     return 0
 
 
@@ -212,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--markdown", action="store_true", help="the README's example table")
     p.set_defaults(func=cmd_list)
-    p = sub.add_parser("readme", help="rewrite the README's example table from the catalogue")
+    p = sub.add_parser("readme", help="rewrite the generated tables of every README (examples, errata, 繁體 key points)")
     p.set_defaults(func=cmd_readme)
     p = sub.add_parser("run", help="run an example as a learner would")
     p.add_argument("id")
@@ -224,14 +227,28 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="run the probes of every selected example")
     p.add_argument("selectors", nargs="*", metavar="CHAPTER|ID")
     p.set_defaults(func=cmd_check)
-    # Optional subcommands registered by other modules (e.g. bench) live here.
-    for name in ("workbook.bench",):
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).register(sub)
+    # Listed for --help; main() hands every bench argument to the chapter's module.
+    sub.add_parser("bench", add_help=False,
+                   help="chapter 1's services measured side by side (workbook bench --help)")
     return parser
 
 
+def exec_bench(argv: list[str]):
+    """``workbook bench ARGS`` becomes ``python -m ch01_wsgi_async.bench ARGS``.
+
+    The benchmark lives with its lesson in chapter 1, and workbook/ imports no
+    chapter, so it runs as its own module. exec, not a child process: same PID,
+    so Ctrl-C and SIGTERM reach the bench itself, which stops every server it
+    started; its exit code is the command's.
+    """
+    argv_ = [sys.executable, "-m", ch01.BENCH_MODULE, *argv]
+    os.execve(sys.executable, argv_, serving.child_env())
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:
+        exec_bench(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -1,10 +1,10 @@
-"""Property-based tests: Hypothesis invents the URLs, and finds the book's KeyError.
+"""Property-based tests: Hypothesis invents the URLs, and finds a converter's missing check.
 
 The property: whatever id a client puts in ``/api/person/<id>``, the service
 answers 200 (a known person) or 404 (anyone else) - never a crash.
-ch03_testing.people's fixed ``RegisteredUser`` holds it; the book's version
-(``return _USERS[value]``) does not, and Hypothesis finds an id that breaks it
-without being told which.
+ch03_testing.people's ``RegisteredUser`` (the book's, with its check) holds
+it; the same converter without the check (``return _USERS[value]``) does not,
+and Hypothesis finds an id that breaks it without being told which.
 """
 
 import asyncio
@@ -58,10 +58,10 @@ def test_fixed_converter_never_crashes():
     assert any(i not in people._USERS for i in seen)
 
 
-def test_hypothesis_finds_the_books_keyerror():
+def test_hypothesis_finds_the_unchecked_keyerror():
     # We do not tell Hypothesis which id is bad; it has to find one.
     with pytest.raises(KeyError) as caught:
-        person_property(people.BooksRegisteredUser)()
+        person_property(people.UncheckedRegisteredUser)()
     assert caught.value.args[0] not in people._USERS
 
 
@@ -83,8 +83,8 @@ async def test_unknown_name_has_no_link():
 
 
 @pytest.mark.integration
-async def test_over_real_http_the_books_keyerror_is_a_500():
-    async with (await serve_in_loop(people.create_app(people.BooksRegisteredUser)) as api,
+async def test_over_real_http_the_unchecked_keyerror_is_a_500():
+    async with (await serve_in_loop(people.create_app(people.UncheckedRegisteredUser)) as api,
                 httpx.AsyncClient(base_url=api.url) as client):
         crashed = await client.get("/api/person/99")
         ok = await client.get("/api/person/2")
@@ -103,7 +103,7 @@ async def test_over_real_http_the_fix_is_a_404():
 
 async def test_the_books_to_url_is_a_keyerror_too():
     # url_for calls to_url; the book's _IDS[value] has no answer for a stranger
-    app = people.create_app(people.BooksRegisteredUser)
+    app = people.create_app(people.UncheckedRegisteredUser)
     async with app.test_request_context("/"):
         assert people.url_for("person", name="Freya") == "/api/person/2"
         with pytest.raises(KeyError):

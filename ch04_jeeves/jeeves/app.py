@@ -10,7 +10,6 @@ sent once and logged by a background job (``jobs.handle_event``), which
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from werkzeug.exceptions import HTTPException
 
-from . import jobs, runners, slack
+from . import jobs, payloads, runners, slack
 from .config import Settings, from_env
 from .models import PendingEvent, init_db, make_engine, make_sessionmaker
 from .weather import WeatherClient
@@ -95,11 +94,9 @@ def create_app(settings: Settings | None = None) -> Quart:
         except slack.BadSignature as exc:
             return {"ok": False, "error": str(exc)}, 401
         try:
-            payload = json.loads(body)
-        except ValueError:
-            return bad_request("body is not JSON")
-        if not isinstance(payload, dict):
-            return bad_request("body is not a JSON object")
+            payload = payloads.load_object(body)  # not UTF-8, not JSON, too deep: 400
+        except payloads.BadPayload as exc:
+            return bad_request(str(exc))
         kind = payload.get("type")
         if kind == "url_verification":
             challenge = payload.get("challenge")

@@ -256,6 +256,15 @@ async def init_db_command() -> int:
 
 
 def create_user(args) -> int:
+    from .accounts import MIN_PASSWORD, BadEmail, check_email
+
+    try:
+        # The same check and the same normal form as the web forms and the API: an
+        # admin created as Ada@Example.com logs in as ada@example.com.
+        email = check_email(args.email)
+    except BadEmail as exc:
+        print(f"jeeves: {args.email!r}: {exc}", file=sys.stderr)
+        return 2
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -263,15 +272,16 @@ def create_user(args) -> int:
         if getpass.getpass("Again: ") != password:
             print("jeeves: the passwords differ", file=sys.stderr)
             return 1
-    if len(password) < 8:
-        print("jeeves: a password needs at least 8 characters", file=sys.stderr)
+    if len(password) < MIN_PASSWORD:
+        print(f"jeeves: a password needs at least {MIN_PASSWORD} characters", file=sys.stderr)
         return 1
-    return asyncio.run(create_user_async(args.email, args.slack_id, args.admin, password))
+    return asyncio.run(create_user_async(email, args.slack_id, args.admin, password))
 
 
 async def create_user_async(email: str, slack_id: str | None, admin: bool, password: str) -> int:
     from sqlalchemy.exc import IntegrityError
 
+    from .accounts import find_by_email
     from .models import User, init_db, make_engine, make_sessionmaker
 
     engine = make_engine(config.database_url())
@@ -281,8 +291,12 @@ async def create_user_async(email: str, slack_id: str | None, admin: bool, passw
         user.set_password(password)
         try:
             async with make_sessionmaker(engine).begin() as session:
-                session.add(user)
-        except IntegrityError:
+                taken = await find_by_email(session, email) is not None  # also an older "Ada@"
+                if not taken:
+                    session.add(user)
+        except IntegrityError:  # the Slack id, or the email created meanwhile
+            taken = True
+        if taken:
             print(f"jeeves: a user with that email or Slack id exists already: {email}",
                   file=sys.stderr)
             return 1

@@ -52,6 +52,7 @@ MAX_PARALLEL_ALERTS = 10  # a round of alerts is friendly to the weather API and
 # One event's work takes at most two weather calls (WEATHER_TIMEOUT each) and
 # Slack's 10 s: a runner's hold on an event outlasts that comfortably.
 LEASE_SECONDS = 120.0
+MAX_ATTEMPTS = 3  # runs of one event before an unanswerable "was it posted?" is given up
 SEEN_EVENTS_KEPT_SECONDS = 24 * 3600  # Slack retries for minutes; a day is plenty
 
 
@@ -103,9 +104,9 @@ async def accept_event(sessions: async_sessionmaker[AsyncSession], event_id: str
 
 
 async def claim(sessions: async_sessionmaker[AsyncSession], event_id: str,
-                take_over: bool = False) -> bool:
-    """Take an unfinished event for LEASE_SECONDS; False if it is finished or another
-    runner holds it. ``take_over`` ignores a lease (its holder is known to be dead)."""
+                take_over: bool = False) -> PendingEvent | None:
+    """Take an unfinished event for LEASE_SECONDS and read it; None if it is finished
+    or another runner holds it. ``take_over`` ignores a lease (its holder is dead)."""
     now = time.time()
     held = PendingEvent.event_id == event_id
     if not take_over:
@@ -113,7 +114,7 @@ async def claim(sessions: async_sessionmaker[AsyncSession], event_id: str,
     async with sessions.begin() as session:
         taken = await session.execute(update(PendingEvent).where(held).values(
             lease_until=now + LEASE_SECONDS, attempts=PendingEvent.attempts + 1))
-    return taken.rowcount == 1
+        return await session.get(PendingEvent, event_id) if taken.rowcount == 1 else None
 
 
 async def release(sessions: async_sessionmaker[AsyncSession], event_id: str) -> None:
@@ -143,20 +144,23 @@ async def handle_event(ctx, event_id: str, take_over: bool = False) -> str:
     3. the Log row is written and the event deleted, together.
     A rerun that finds a stored reply does not know whether the post happened
     (a crash between 2 and 3), so it asks Slack (``find_reply``) before posting.
-    Returns the outcome, or ``busy`` (another runner holds it) or ``done``.
+    Returns the outcome, or ``busy`` (finished, or another runner holds it).
     """
-    if not await claim(ctx.sessions, event_id, take_over):
+    work = await claim(ctx.sessions, event_id, take_over)
+    if work is None:
         return "busy"
     try:
-        async with ctx.sessions() as session:
-            work = await session.get(PendingEvent, event_id)
-        if work is None:  # finished meanwhile by the runner whose lease had run out
-            return "done"
-        posted = False
+        posted, unknown = False, ""
         if work.reply is not None:
-            # Margin: Slack's clock and ours differ a little; the metadata does the matching.
-            posted = await slack.find_reply(ctx.slack, work.channel, event_id, work.thread_ts,
-                                            oldest=work.reply_stored_at - 60)
+            try:
+                # Margin: Slack's clock and ours differ a little; the metadata does the matching.
+                posted = await slack.find_reply(ctx.slack, work.channel, event_id,
+                                                work.thread_ts, oldest=work.reply_stored_at - 60)
+            except Exception as exc:
+                if work.attempts < MAX_ATTEMPTS:
+                    raise  # it stays pending: asked again at the next retry, round or start
+                # Never post blind: give up on this reply, and say so in the Log.
+                posted, unknown = True, f"{type(exc).__name__}: {exc}"
         else:
             user_id, result = await work_out(ctx, work)
             async with ctx.sessions.begin() as session:
@@ -165,6 +169,9 @@ async def handle_event(ctx, event_id: str, take_over: bool = False) -> str:
                 row.detail, row.reply, row.reply_stored_at = result.detail, result.reply, time.time()
             work = row
         outcome, detail = work.outcome, work.detail
+        if unknown:
+            outcome = "reply_unknown"
+            detail = f"could not ask Slack whether the reply went out before a crash: {unknown}"
         if not posted:
             refused = await slack.post_reply(ctx.slack, work.channel, work.reply, work.thread_ts,
                                              event_id=event_id)

@@ -34,6 +34,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.pool import StaticPool
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .config import private_file
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -54,6 +56,11 @@ class User(Base):
     config: Mapped[dict] = mapped_column(JSON, default=dict)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # --- sign-in state (issue 13b) ---
+    # Every login cookie and API token carries this number; logging out or changing
+    # the password adds one, so every copy made before stops working at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # --- end sign-in state ---
 
     logs: Mapped[list[Log]] = relationship(back_populates="user")
 
@@ -171,7 +178,8 @@ def make_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database:
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # It holds password hashes and Slack tokens: readable by its owner only.
+            private_file(Path(database))
         engine = create_async_engine(url, connect_args={"timeout": 30})
         serialise_sqlite_writes(engine)
         return engine
@@ -203,10 +211,25 @@ async def init_db(engine: AsyncEngine) -> None:
     """Create the tables (idempotent) and the default services if they are missing."""
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
+        await conn.run_sync(add_missing_user_columns)
     async with make_sessionmaker(engine)() as session, session.begin():
         existing = set((await session.scalars(select(Service.name))).all())
         session.add_all(Service(name=name, description=desc)
                         for name, desc in DEFAULT_SERVICES if name not in existing)
+
+
+def add_missing_user_columns(conn) -> None:
+    """Give a database made by an older Jeeves the user columns added since (issue 13b).
+
+    ``create_all`` makes missing tables, never missing columns; this is the one
+    small migration Jeeves needs, so no migration tool is brought in for it.
+    """
+    from sqlalchemy import inspect
+
+    have = {column["name"] for column in inspect(conn).get_columns("users")}
+    if "session_version" not in have:
+        conn.exec_driver_sql(
+            "ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
 
 
 async def user_id_for_slack_id(sessions: async_sessionmaker[AsyncSession], slack_id: str) -> int:

@@ -32,6 +32,9 @@ log = logging.getLogger("jeeves.runners")
 # stays stored and runs at the next start), but finishing it is kinder.
 SHUTDOWN_GRACE_SECONDS = 30
 HOUSEKEEPING_SECONDS = 600.0
+# Events answered at once in this process; the rest wait their turn (they are
+# stored). Keeps database connections free for the endpoint's quick inserts.
+MAX_PARALLEL_EVENTS = 8
 
 
 def task_runner(env: dict | None = None) -> str:
@@ -50,6 +53,7 @@ class Runner:
         self.celery = celery  # None: in this process
         self.running: set[str] = set()  # event ids with a job here now
         self.alert_rounds = 0
+        self.limit = asyncio.Semaphore(MAX_PARALLEL_EVENTS)
 
     def submit(self, event_id: str, take_over: bool = False) -> None:
         if event_id in self.running:  # a Slack retry while we are answering it
@@ -67,7 +71,8 @@ class Runner:
                     return
                 except Exception:
                     log.exception("could not hand event %s to Celery: handling it here", event_id)
-            await jobs.handle_event(self.app.extensions["jeeves"], event_id, take_over)
+            async with self.limit:
+                await jobs.handle_event(self.app.extensions["jeeves"], event_id, take_over)
         except Exception:  # it stays stored: the next retry, round or start finishes it
             log.exception("event %s is not finished", event_id)
         finally:

@@ -36,11 +36,14 @@ def test_script_with_database_url(postgres_url):
 def test_unreachable_database_is_an_error_not_a_hang():
     result = serving.run_script(
         catalogue.get("ch01.aiopg_vs_psycopg3"),
-        env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=5"},
+        # port 1: nothing listens, every attempt is refused at once; the pool gives up
+        # after POOL_TIMEOUT (10 s unless told), the error a learner sees
+        env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=5",
+             "POOL_TIMEOUT": "1"},
         timeout=60)
     assert result.returncode == 1
     # one clear line at the end, not a traceback; the pool logged why it failed
     assert result.stderr.strip().splitlines()[-1] == (
-        "cannot reach PostgreSQL: couldn't get a connection after 10.00 sec")
+        "cannot reach PostgreSQL: couldn't get a connection after 1.00 sec")
     assert "Traceback" not in result.stderr
     assert "connection failed" in result.stderr or "Connection refused" in result.stderr

@@ -49,6 +49,12 @@ async def test_lifespan_startup_and_shutdown_are_acknowledged():
                     {"type": "lifespan.shutdown.complete"}]
 
 
+async def test_a_websocket_is_refused_not_a_crash():
+    sent = await call({"type": "websocket", "path": "/", "headers": []},
+                      [{"type": "websocket.connect"}])
+    assert sent == [{"type": "websocket.close"}]
+
+
 async def test_get_root_returns_the_time_as_json():
     async with client() as c:
         response = await c.get("/")

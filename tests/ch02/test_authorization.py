@@ -47,3 +47,21 @@ async def test_the_header_is_just_base64():
 def test_passwords_are_stored_hashed():
     stored = authorization.PASSWORD_HASHES["alice"]
     assert "wonderland" not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+
+
+@pytest.mark.parametrize("user", ["alice", "mallory"])
+async def test_known_and_unknown_users_cost_one_hash_each(monkeypatch, user):
+    # The same work, so the same time: a stopwatch cannot tell who has an account.
+    calls = []
+
+    def counting(stored, password):
+        calls.append(stored)
+        return False
+
+    monkeypatch.setattr(authorization, "check_password_hash", counting)
+    response = await authorization.app.test_client().get("/", auth=(user, "guess"))
+    assert response.status_code == 401
+    assert await response.get_json() == {"error": "wrong username or password"}
+    assert len(calls) == 1
+    assert calls[0] == (authorization.PASSWORD_HASHES["alice"] if user == "alice"
+                        else authorization.DUMMY_HASH)

@@ -36,6 +36,13 @@ def test_help_lists_every_target():
         assert f"make {target}" in result.stdout
 
 
+def test_make_install_is_editable_and_pinned():
+    result = make("-n", "install")  # -n: print the command, install nothing
+    assert result.returncode == 0, result.stderr
+    assert 'pip install -e ".[dev]" -c' in result.stdout
+    assert "-m workbook.lock --path" in result.stdout  # constraints/py3.X.txt for this Python
+
+
 @pytest.mark.slow
 def test_make_test_runs_the_package_tests():
     result = make("test", "ARGS=-k test_health")  # one test: the target works, pytest starts once

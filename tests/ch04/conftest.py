@@ -56,7 +56,10 @@ class Standin:
 @pytest.fixture
 async def slack_api():
     token = "xoxb-test-" + secrets.token_hex(6)
-    server = TestServer(slack_standin.make_app(token=token), host="127.0.0.1", port=0)
+    # The test clients' callbacks (https://localhost/...) are registered too.
+    urls = (*slack_standin.REDIRECT_URLS, "https://localhost/login/slack/callback")
+    server = TestServer(slack_standin.make_app(token=token, redirect_urls=urls),
+                        host="127.0.0.1", port=0)
     await server.start_server()
     try:
         yield Standin(server, slack_standin.STATE)

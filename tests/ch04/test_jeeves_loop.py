@@ -159,8 +159,8 @@ async def test_init_db_and_create_user(tmp_path):
                        env=env, input="another password\n")
     assert again.returncode == 1 and "exists already" in again.stderr
     short = jeeves_cli("create-user", "--email", "bo@example.com", "--password-stdin",
-                       env=env, input="short\n")
-    assert short.returncode == 1 and "at least 8" in short.stderr
+                       env=env, input="too short\n")
+    assert short.returncode == 1 and "at least 10" in short.stderr
     engine = make_engine(db)
     async with make_sessionmaker(engine)() as session:
         [user] = (await session.scalars(select(User))).all()

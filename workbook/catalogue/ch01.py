@@ -6,6 +6,10 @@ import os
 
 from workbook.catalogue import Example, Probe
 
+# The chapter's benchmark, run as a module: ``workbook bench`` becomes
+# ``python -m ch01_wsgi_async.bench`` (workbook/ never imports a chapter).
+BENCH_MODULE = "ch01_wsgi_async.bench"
+
 
 def no_postgres() -> str | None:
     """Why the PostgreSQL examples cannot run here, or None when they can."""
@@ -237,4 +241,7 @@ EXAMPLES += [
 # Files in ch01_wsgi_async/ that belong to an example without being one.
 SUPPORT_FILES: list[str] = [
     "ch01_wsgi_async/booking/*.py",  # the services, the shared domain and plumbing
+    # the benchmark (``workbook bench``, see BENCHMARKS.md; tested in tests/ch01/bench/)
+    "ch01_wsgi_async/bench/*.py",
+    "ch01_wsgi_async/bench/servers/*.py",
 ]

@@ -6,16 +6,17 @@ EXAMPLES = [
     Example(
         id="ch03.quart_error",
         file="ch03_testing/quart_error.py",
-        summary="404 and 500 as JSON bodies (the book's text_404), for functional tests",
+        summary="The book's error handlers: /api raises, the JSON 500 handler answers; JSON 404",
         port=8200,
+        ready_path="/nope",
         probes=(
-            Probe("/api", content_type="application/json", json={"Hello": "World!"}),
+            Probe("/api", status=500, content_type="application/json",
+                  json={"Error": str}, body_contains=("500 Internal Server Error",),
+                  note="the view raises on purpose; the handler answers JSON"),
             Probe("/nope", status=404, content_type="application/json",
                   json={"Error": str, "description": str},
                   body_contains=("The requested URL was not found",)),
-            Probe("/crash", status=500, content_type="application/json",
-                  body_contains=("500 Internal Server Error",),
-                  note="the view raises on purpose; the handler answers JSON"),
+            Probe("/api", method="POST", status=405, note="GET only"),
         ),
     ),
     Example(
@@ -44,13 +45,13 @@ EXAMPLES = [
     Example(
         id="ch03.people",
         file="ch03_testing/people.py",
-        summary="A URL converter fixed so an unknown id is a 404, not the book's KeyError 500",
+        summary="A URL converter: with the book's check an unknown id is a 404; without it a 500",
         port=8230,
         probes=(
             Probe("/api/person/1", content_type="application/json", json={"Hello": "Tarek"}),
             Probe("/api/link/Freya", json={"url": "/api/person/2"}),
             Probe("/api/person/99", status=404, json={"error": "no such person"},
-                  note="the book's converter raised KeyError here: a 500"),
+                  note="without the check, a KeyError here: a 500"),
             Probe("/api/link/Nobody", status=404, json={"error": "no such person"}),
         ),
     ),

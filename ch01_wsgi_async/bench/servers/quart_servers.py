@@ -8,7 +8,7 @@ recommends). ``SERVER`` picks another way to serve the very same ``app``:
 - ``dev``: Quart's own ``app.run()``, the development server (Hypercorn
   underneath, with debug mode, the reloader and an access-log line per request).
 
-Run it:   PORT=9000 SERVER=uvicorn-fast python workbook/benchservers/quart_servers.py
+Run it:   PORT=9000 SERVER=uvicorn-fast python ch01_wsgi_async/bench/servers/quart_servers.py
 """
 
 import os

@@ -5,7 +5,7 @@ request: every request gets the same small JSON answer on a keep-alive
 connection. Whatever a framework adds costs something; this is what is left
 when nothing is added, measured with the same load generator.
 
-Run it:   PORT=9000 python workbook/benchservers/raw_responder.py
+Run it:   PORT=9000 python ch01_wsgi_async/bench/servers/raw_responder.py
 """
 
 import asyncio

@@ -8,7 +8,7 @@ backlog larger than the burst removes that second. The "backlog" benchmark
 pair runs this file twice, with ``BACKLOG=50`` and ``BACKLOG=1024``, so the
 backlog is the only difference.
 
-Run it:   PORT=9000 BACKLOG=50 python workbook/benchservers/twisted_backlog.py
+Run it:   PORT=9000 BACKLOG=50 python ch01_wsgi_async/bench/servers/twisted_backlog.py
 """
 
 import os

@@ -8,7 +8,7 @@ those clients retry only after 1 s, 3 s, 7 s... Here the same application
 gets ``ThreadingMixIn`` (each connection in its own thread) and a backlog of
 1024, which is the whole difference in the "wsgiref backlog" benchmark pair.
 
-Run it:   PORT=9000 python workbook/benchservers/wsgi_threaded.py
+Run it:   PORT=9000 python ch01_wsgi_async/bench/servers/wsgi_threaded.py
 """
 
 import os

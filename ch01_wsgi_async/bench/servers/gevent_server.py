@@ -11,7 +11,7 @@ serves the same ``application`` and changes one thing at a time:
 - ``PATCH=0`` skips ``monkey.patch_all()``: the app's ``time.sleep`` then
   blocks the only thread, and gevent serves ``/slow`` one request at a time.
 
-Run it:   PORT=9000 NODELAY=1 python workbook/benchservers/gevent_server.py
+Run it:   PORT=9000 NODELAY=1 python ch01_wsgi_async/bench/servers/gevent_server.py
 """
 
 import os
