@@ -1,4 +1,4 @@
-"""Chapter 1 examples: the time service six ways, sync vs async."""
+"""Chapter 1 examples: the time service six ways, sync vs async; the hotel booking, twice."""
 
 import importlib.util
 import json
