@@ -95,17 +95,28 @@ def burst_events(tag: str) -> list[dict]:
 
 
 async def send(http: aiohttp.ClientSession, url: str, secret: str, payload: dict,
-               retry: int = 0) -> dict | None:
-    """POST one signed event; its JSON answer if it was a 200, else None (not acknowledged)."""
+               retry: int = 0) -> dict | str:
+    """POST one signed event: its JSON answer if it was a 200 (acknowledged), else
+    a string saying what came back instead (Slack would retry it)."""
     raw = json.dumps(payload).encode()
     headers = slack.signed_headers(secret, raw)
     if retry:
         headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
     try:
         async with http.post(url + "/slack/events", data=raw, headers=headers) as resp:
-            return await resp.json() if resp.status == 200 else None
-    except aiohttp.ClientError:  # refused, reset, cut: Slack would retry it
-        return None
+            if resp.status == 200:
+                return await resp.json()
+            return f"{resp.status} {(await resp.text())[:200]}"
+    except aiohttp.ClientError as exc:  # refused, reset, cut
+        return repr(exc)
+
+
+def is_jeeves(server: serving.Served) -> None:
+    """The server that answered is our Jeeves (not another process that took the port
+    between free_port() and our bind), and it is still running."""
+    with urllib.request.urlopen(server.url + "/", timeout=10) as resp:
+        assert json.load(resp).get("name") == "jeeves", server.output()
+    assert server.process.poll() is None, server.output()
 
 
 async def db_counts(db_url: str) -> dict:
@@ -136,6 +147,7 @@ async def run_burst(standins, db_url: str, stop_signal: int, capsys) -> dict:
     jeeves = start_jeeves(standins, db_url, secret)
     acknowledged: set[str] = set()
     try:
+        is_jeeves(jeeves)
         async with aiohttp.ClientSession() as http:
             limit = asyncio.Semaphore(8)  # eight of Slack's connections at a time
 
@@ -162,11 +174,13 @@ async def run_burst(standins, db_url: str, stop_signal: int, capsys) -> dict:
 
     again = start_jeeves(standins, db_url, secret)
     try:
+        is_jeeves(again)
         async with aiohttp.ClientSession() as http:
             # Slack retries what it has no 200 for; we retry everything, to be harsh.
             answers = await asyncio.gather(*(send(http, again.url, secret, p, retry=1)
                                              for p in events))
-        assert None not in answers
+        failed = [a for a in answers if not isinstance(a, dict)]
+        assert not failed, f"{len(failed)} retries failed: {failed[:3]}\n{again.output()}"
         assert all(a in ({"ok": True}, {"ok": True, "pending": True},
                          {"ok": True, "duplicate": True}) for a in answers), answers
         deadline = time.monotonic() + 60
