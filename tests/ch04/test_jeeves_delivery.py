@@ -191,12 +191,14 @@ async def run_burst(standins, db_url: str, stop_signal: int, capsys) -> dict:
 
 
 @pytest.mark.integration
+@pytest.mark.slow
 async def test_sigkill_mid_burst_loses_and_repeats_nothing(standins, db_url, capsys):
     figures = await run_burst(standins, db_url, signal.SIGKILL, capsys)
     assert figures["acknowledged"] >= figures["stopped_after"]
 
 
 @pytest.mark.integration
+@pytest.mark.slow
 async def test_sigterm_mid_burst_finishes_what_it_acknowledged(standins, tmp_path, capsys):
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'jeeves.db'}"
     figures = await run_burst(standins, db_url, signal.SIGTERM, capsys)
