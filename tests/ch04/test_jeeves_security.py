@@ -156,6 +156,13 @@ def test_a_lone_surrogate_gets_one_answer_for_known_and_unknown(site):
         400, {"ok": False, "error": "email and password must be valid Unicode text"})
 
 
+def test_the_api_checks_addresses_as_the_forms_do(site):
+    with site.browser() as client:
+        for email in ("not an email <script>", "a@b", "x" * 300 + "@example.com"):
+            answer = client.post("/api/tokens", json={"email": email, "password": "x"})
+            assert answer.status_code == 400 and answer.json()["error"] == "Enter an email address."
+
+
 def test_unknown_and_known_emails_take_comparable_time(site):
     """Both run the slow hash now (before: ~150 ms against ~10 ms). The machine is shared
     and noisy, so medians of interleaved tries, and a generous ratio."""
