@@ -144,6 +144,7 @@ async def run_burst(standins, db_url: str, stop_signal: int, capsys) -> dict:
     tag = f"{'K' if stop_signal == signal.SIGKILL else 'T'}{os.urandom(3).hex().upper()}"
     events = burst_events(tag)
     stop_after = random.Random().randint(5, BURST - 10)
+    clock = [time.monotonic()]
     jeeves = start_jeeves(standins, db_url, secret)
     acknowledged: set[str] = set()
     try:
@@ -160,7 +161,9 @@ async def run_burst(standins, db_url: str, stop_signal: int, capsys) -> dict:
                         os.kill(jeeves.pid, stop_signal)  # mid-burst, by PID
 
             await asyncio.gather(*(first(p) for p in events))
+        clock.append(time.monotonic())
         code = await asyncio.to_thread(jeeves.process.wait, 30)
+        clock.append(time.monotonic())
     finally:
         jeeves.stop()
     before = await db_counts(db_url)
@@ -173,6 +176,7 @@ async def run_burst(standins, db_url: str, stop_signal: int, capsys) -> dict:
         assert code == -signal.SIGKILL
 
     again = start_jeeves(standins, db_url, secret)
+    clock.append(time.monotonic())
     try:
         is_jeeves(again)
         async with aiohttp.ClientSession() as http:
@@ -187,8 +191,10 @@ async def run_burst(standins, db_url: str, stop_signal: int, capsys) -> dict:
         while len((after := await db_counts(db_url))["logged"]) < BURST:
             assert time.monotonic() < deadline, f"unfinished: {after}\n{again.output()}"
             await asyncio.sleep(0.1)  # polling the database, not synchronisation
+        clock.append(time.monotonic())
     finally:
         again.stop()
+    clock.append(time.monotonic())
     replies = await standin_replies(slack_api.url, tag)
     after = await db_counts(db_url)
     figures = {
@@ -198,6 +204,8 @@ async def run_burst(standins, db_url: str, stop_signal: int, capsys) -> dict:
         "replied": len(replies), "logged": len(after["logged"]),
         "duplicates": sum(n - 1 for n in replies.values())
         + sum(n - 1 for n in after["logged"].values()),
+        # start+burst, stop, restart, retries until all logged, last stop (seconds)
+        "phases": [round(b - a, 1) for a, b in zip(clock, clock[1:], strict=False)],
     }
     with capsys.disabled():
         print(f"\n[burst {signal.Signals(stop_signal).name} {db_url.split(':')[0]}] {figures}")
