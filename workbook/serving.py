@@ -257,7 +257,9 @@ _BIND_ERRORS = ("address already in use", "errno 98", "eaddrinuse", "couldn't li
 
 
 def listens_in_session(session: int, port: int) -> bool | None:
-    """Whether a process of ``session`` (a ``start_new_session`` child) listens on ``port``.
+    """Whether ``session``'s process (a ``start_new_session`` child), a process of its
+    session or one of its descendants (which may have a session of its own, like an
+    example started by ``workbook run``) listens on ``port``.
 
     Answers from /proc on Linux; None where that cannot be told (another system).
     A port picked by free_port() can be taken by someone else before our server
@@ -273,15 +275,28 @@ def listens_in_session(session: int, port: int) -> bool | None:
                         inodes.add(f"socket:[{fields[9]}]")
         if not inodes:
             return None  # nothing listening any more, or another namespace: cannot tell
+        parents: dict[int, int] = {}
+        ours: set[int] = {session}
         for proc in Path("/proc").iterdir():
             if not proc.name.isdigit():
                 continue
             with contextlib.suppress(OSError, IndexError, ValueError):
                 # stat: "pid (comm) state ppid pgrp session ..."; comm may hold spaces
                 stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-                if int(stat[3]) != session:
-                    continue
-                if any(os.readlink(fd) in inodes for fd in (proc / "fd").iterdir()):
+                parents[int(proc.name)] = int(stat[1])
+                if int(stat[3]) == session:
+                    ours.add(int(proc.name))
+        for pid in parents:  # and every descendant, whatever its session
+            seen, up = set(), pid
+            while up in parents and up not in ours and up not in seen:
+                seen.add(up)
+                up = parents[up]
+            if up in ours:
+                ours.add(pid)
+        for pid in ours:
+            with contextlib.suppress(OSError):
+                fds = Path(f"/proc/{pid}/fd")
+                if any(os.readlink(fd) in inodes for fd in fds.iterdir()):
                     return True
         return False
     except OSError:
