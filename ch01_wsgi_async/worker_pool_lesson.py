@@ -8,63 +8,33 @@ aiohttp, Quart) waits for all of them at once, so the floor is 0.1 s.
 Run it:   python ch01_wsgi_async/worker_pool_lesson.py               (N=200)
           python ch01_wsgi_async/worker_pool_lesson.py --requests 50
           python ch01_wsgi_async/worker_pool_lesson.py pool=http://127.0.0.1:8008 aiohttp=http://127.0.0.1:8005
-With no URLs it starts each server itself (as a subprocess on a free loopback
-port), waits until it answers, measures them one at a time, and stops them.
+With no URLs it starts each server itself, as a learner would (a process on
+a free loopback port, through the workbook's serving toolkit), waits until it
+answers, measures them one at a time, and stops them.
 Expect:   a table: wall time, requests/s, and the theoretical floor per server.
 """
 
 import argparse
 import asyncio
 import math
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import aiohttp
 
-HERE = Path(__file__).resolve().parent
+from workbook import catalogue, serving
+
 SLOW = 0.1
-# name: (file, workers: how many /slow waits it can have in progress; None = no limit)
+# name: (catalogue id, workers: how many /slow waits it can have in progress; None = no limit)
 SERVERS = {
-    "wsgi pool (8 threads)": ("worker_pool_wsgi.py", 8),
-    "gevent": ("time_gevent.py", None),
-    "twisted": ("time_twisted.py", None),
-    "tornado": ("time_tornado.py", None),
-    "aiohttp": ("time_aiohttp.py", None),
-    "quart + hypercorn": ("time_quart.py", None),
+    "wsgi pool (8 threads)": ("ch01.worker_pool_wsgi", 8),
+    "gevent": ("ch01.time_gevent", None),
+    "twisted": ("ch01.time_twisted", None),
+    "tornado": ("ch01.time_tornado", None),
+    "aiohttp": ("ch01.time_aiohttp", None),
+    "quart + hypercorn": ("ch01.time_quart", None),
 }
-
-
-def start(file):
-    """Start one server as a learner would (PORT in the environment); (process, url)."""
-    with socket.socket() as s:  # ask the OS for a free port
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, PORT=str(port))
-    # The servers import ch01_wsgi_async.time_wsgi: make the repository importable.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), env.get("PYTHONPATH")]))
-    process = subprocess.Popen([sys.executable, str(HERE / file)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return process, f"http://127.0.0.1:{port}"
-
-
-def wait_until_ready(url, process, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{url}: the server exited with code {process.returncode}")
-        try:
-            urllib.request.urlopen(url + "/", timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)  # not up yet: try again shortly
-    raise SystemExit(f"{url} did not answer within {timeout} s")
 
 
 async def fire(url, n):
@@ -98,22 +68,24 @@ def main():
     if not 1 <= args.requests <= 1000:
         parser.error("--requests must be between 1 and 1000")
 
-    targets, processes = [], []
-    if args.urls:
-        for item in args.urls:
-            name, _, url = item.partition("=")
-            if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
-                parser.error(f"{item!r}: only loopback URLs (this fires many requests)")
-            targets.append((name, url.rstrip("/"), 8 if name.startswith("pool") else None))
-    else:
-        for name, (file, workers) in SERVERS.items():
-            process, url = start(file)
-            processes.append(process)
-            targets.append((name, url, workers))
+    targets, started = [], []
     try:
-        # (No processes when measuring given URLs: then there is nothing to wait for.)
-        for (_, url, _), process in zip(targets, processes, strict=False):
-            wait_until_ready(url, process)
+        if args.urls:
+            for item in args.urls:
+                name, _, url = item.partition("=")
+                if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+                    parser.error(f"{item!r}: only loopback URLs (this fires many requests)")
+                targets.append((name, url.rstrip("/"), 8 if name.startswith("pool") else None))
+        else:
+            # All started at once (each as `python ch01_wsgi_async/<file>.py` with PORT
+            # set), each ready once it answers; measured one at a time below.
+            with ThreadPoolExecutor() as pool:
+                starting = {name: pool.submit(serving.start_example, catalogue.get(example_id))
+                            for name, (example_id, _) in SERVERS.items()}
+            # Keep every one that started, so the finally clause stops it even if another failed.
+            started += [f.result() for f in starting.values() if f.exception() is None]
+            for name, future in starting.items():
+                targets.append((name, future.result().url, SERVERS[name][1]))
         n = args.requests
         print(f"{n} simultaneous GET /slow requests (each waits {SLOW * 1000:.0f} ms) per server\n")
         print(f"{'server':<22} {'wall s':>7} {'req/s':>8} {'floor s':>8} {'ok':>5}")
@@ -122,15 +94,11 @@ def main():
             print(f"{name:<22} {wall:>7.2f} {n / wall:>8.0f} {floor(n, workers):>8.2f} "
                   f"{ok:>5}", flush=True)
         print("\nfloor: N / workers x 0.1 s for the pool; 0.1 s for an async server.")
+    except serving.ServerFailed as exc:
+        raise SystemExit(str(exc)) from None
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGINT)  # Ctrl-C: every server stops cleanly on it
-        for process in processes:
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
+        for server in started:
+            server.stop()  # Ctrl-C by PID: every server stops cleanly on it
 
 if __name__ == "__main__":
     main()

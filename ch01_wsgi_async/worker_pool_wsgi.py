@@ -2,20 +2,15 @@
 
 What it shows: the book's "worker pool" model. Each worker handles one request
 from start to finish; while ``/slow`` sleeps (a pretend 100 ms backend call),
-its thread can do nothing else. With 8 workers, at most 8 requests are in
-progress: 200 simultaneous ``/slow`` requests need at least 200 / 8 x 0.1 s
-= 2.5 s. Run ``worker_pool_lesson.py`` to measure it against async servers.
-
-Why a ThreadPoolExecutor under wsgiref: ``socketserver.ThreadingMixIn`` starts
-one new thread per request (no limit, so no pool), and ``wsgiref``'s default
-server is single-threaded. Handing each accepted connection to an 8-thread
-executor gives exactly the fixed pool that gunicorn's ``--threads 8`` or
-mod_wsgi's ``threads=8`` give, with the standard library only.
+its thread can do nothing else, so 200 simultaneous ``/slow`` requests need at
+least 200 / 8 x 0.1 s = 2.5 s. wsgiref hands each connection to an 8-thread
+executor: the fixed pool gunicorn's ``--threads 8`` gives (see the README).
 
 Run it:   python ch01_wsgi_async/worker_pool_wsgi.py        (PORT=8008 by default)
 Ask it:   curl -i http://127.0.0.1:8008/slow
 Expect:   200, application/json, {"time": ..., "slept": 0.1} after 100 ms;
           GET / gives the time, unknown paths a JSON 404, POST a JSON 405.
+          Run worker_pool_lesson.py to measure it against async servers.
 """
 
 import os

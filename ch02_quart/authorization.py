@@ -8,7 +8,7 @@ missing or malformed. Without valid credentials the answer is 401 with a
 ``WWW-Authenticate: Basic`` header, which is what makes a browser ask for a
 password. Passwords are checked against hashes, never logged or stored in
 plain text (the book prints ``request.authorization``: that writes the
-password to the server log).
+credentials, base64-encoded, to the server log).
 
 The demo user is ``alice``; her password comes from ``ALICE_PASSWORD`` in the
 environment, with the development default ``wonderland`` (say so, change it).
@@ -31,6 +31,8 @@ app = Quart(__name__)
 PASSWORD_HASHES = {
     "alice": generate_password_hash(os.environ.get("ALICE_PASSWORD", "wonderland")),
 }
+# Checked when the user is unknown, so "no such user" takes as long as "wrong password".
+DUMMY_HASH = generate_password_hash(os.urandom(16).hex())
 
 
 def unauthorized(message):
@@ -45,8 +47,10 @@ async def auth():
     if credentials.type != "basic":
         return unauthorized(f"{credentials.type!r} is not supported here, use Basic")
     known = PASSWORD_HASHES.get(credentials.username or "")
-    if known is None or not check_password_hash(known, credentials.password or ""):
-        # The same answer for "no such user" and "wrong password": no user enumeration.
+    # Always one slow hash: the same answer, in the same time, for "no such user" and
+    # "wrong password", so neither the message nor a stopwatch tells who has an account.
+    matches = check_password_hash(known or DUMMY_HASH, credentials.password or "")
+    if known is None or not matches:
         return unauthorized("wrong username or password")
     print(f"authenticated {credentials.username}")  # the username only, never the password
     return {"username": credentials.username, "auth_type": credentials.type}

@@ -28,4 +28,4 @@ app.register_blueprint(teams, url_prefix="/v2", name="v2")
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8113"))
     print(f"Serving on http://127.0.0.1:{port}/teams (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -2,14 +2,9 @@
 
 What it shows: ``werkzeug.exceptions.default_exceptions`` maps each code
 (400, 401, ... 505) to its exception class; registering one handler for each
-makes every error JSON: ``{"code", "description", "message"}``. The book's
-fallback used ``abort.mapping[error.code]``, which no longer exists (Quart's
-``abort`` is a plain function today); the same information is in
-``default_exceptions`` (or ``HTTP_STATUS_CODES`` for the names). An
-exception that is not an HTTP error reaches the 500 handler as an
+makes every error JSON: ``{"code", "description", "message"}``. An exception
+that is not an HTTP error reaches the 500 handler as an
 ``InternalServerError`` wrapping it, so it is JSON too, without its message.
-
-Like error_handler.py, ``debug=True`` would bypass all this (see there).
 
 Run it:   python ch02_quart/catch_all_errors.py        (PORT=8115 by default)
 Ask it:   curl -i http://127.0.0.1:8115/api
@@ -60,4 +55,4 @@ async def abort_with(code):
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8115"))
     print(f"Serving on http://127.0.0.1:{port}/api (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -46,4 +46,4 @@ async def person(name):
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8103"))
     print(f"Serving on http://127.0.0.1:{port}/api/person/1 (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

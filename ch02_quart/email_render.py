@@ -1,22 +1,16 @@
 """Rendering an e-mail with a Jinja2 template.
 
 What it shows: a template file with ``{{ variables }}`` and a ``{% for %}``
-loop, rendered with a dict of data. The learner's notes ask why the date does
-not show: their data has ``# 'data': time.time()`` -- commented out, and
-misspelt (``data``, the template says ``date``). Jinja2's default
-``Undefined`` renders a missing variable as an empty string, silently. Here
-the environment uses ``StrictUndefined``, so a missing or misspelt key raises
-``UndefinedError: 'date' is undefined`` instead of sending a blank header;
-the date is an RFC 5322 date (``email.utils.format_datetime``), as mail wants.
-
-The template is found next to this file (not in the current directory, where
-the notes' ``open("email_template.j2")`` looks), and autoescaping is off:
-this is plain text, not HTML (template_view.py shows HTML autoescaping).
+loop, rendered with a dict of data. The environment uses ``StrictUndefined``,
+so a missing or misspelt key (the notes' ``data`` for ``date``) raises
+``UndefinedError: 'date' is undefined`` instead of leaving a blank line, as
+Jinja2's default does. The template is found next to this file; autoescaping
+is off: this is plain text (template_view.py shows HTML autoescaping).
 
 Run it:   python ch02_quart/email_render.py
-Expect:   the e-mail: Date, From, Subject, To headers filled, "Hello Ada,",
-          the three items with their prices, and the total; then a check
-          that a missing "date" is reported, not left blank.
+Expect:   the e-mail: Date (RFC 5322), From, Subject, To headers filled,
+          "Hello Ada,", the three items with their prices, and the total; then
+          a check that a missing "date" is reported, not left blank.
 """
 
 from datetime import UTC, datetime

@@ -1,16 +1,11 @@
 """A custom 500 handler: a JSON error instead of an HTML page, and no leak.
 
 What it shows: ``@app.errorhandler(500)`` is called for any exception a view
-does not handle. Since Flask 2 / Quart 0.19 it receives an
-``InternalServerError`` whose ``original_exception`` is the real error
-(``TypeError('SomeException')``). Quart logs that one, with its traceback,
-for us; the handler sends the client a generic message: error details
-(messages, paths, SQL) must not leak to clients.
-
-``app.run(debug=True)``, as the book writes it, bypasses this handler: in
-debug mode Quart re-raises the exception (``PROPAGATE_EXCEPTIONS``) and shows
-its own traceback page, with your source code, to whoever made the request.
-Never turn debug on in production.
+does not handle. It receives an ``InternalServerError`` whose
+``original_exception`` is the real error (``TypeError('SomeException')``).
+Quart logs that one, with its traceback; the handler sends the client a
+generic message: error details (messages, paths, SQL) must not leak.
+``debug=True`` would bypass the handler (see the chapter README's errata).
 
 Run it:   python ch02_quart/error_handler.py        (PORT=8114 by default)
 Ask it:   curl -i http://127.0.0.1:8114/api
@@ -41,4 +36,4 @@ async def my_microservice():
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8114"))
     print(f"Serving on http://127.0.0.1:{port}/api (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)  # not debug=True: see the docstring
+    app.run(host="127.0.0.1", port=port, use_reloader=False)  # not debug=True: see the docstring

@@ -6,7 +6,8 @@ app (``QuartSchema(app)``); it then adds decorators and routes. Here
 dataclass before the view runs, and the view receives ``data: Order``. A body
 that does not fit raises ``RequestSchemaValidationError``; our handler turns
 it into a 400 that says which field is wrong. A body that is not JSON at all
-gets a 400 saying so. The extension also publishes the API's OpenAPI
+(or not UTF-8, or nested absurdly deep) gets a 400 saying so; over 16 KB, a 413.
+``strict=True`` refuses ``true`` or ``"2"`` as a quantity. The extension also publishes the API's OpenAPI
 description at ``/openapi.json`` (and docs at ``/docs``) for free.
 
 The book's ``import quart.flask_patch`` (to run Flask extensions on Quart) is
@@ -29,18 +30,44 @@ from dataclasses import dataclass
 from pydantic import Field
 from quart import Quart, request
 from quart_schema import QuartSchema, RequestSchemaValidationError, validate_request
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 PRICES = {"burger": 8.5, "fries": 3.0}
 
 app = Quart(__name__)
+app.config["MAX_CONTENT_LENGTH"] = 16 * 1024  # an order is tiny; Quart's default is 16 MB
 QuartSchema(app)
 
 
 @dataclass
 class Order:
     item: str
-    quantity: int = Field(gt=0, le=100)
+    # strict: pydantic would otherwise take true as 1 and "2" as 2.
+    quantity: int = Field(gt=0, le=100, strict=True)
+
+
+def json_problem(body: bytes) -> str | None:
+    """Why the body is not JSON we can read, or None. The parser's own message says where."""
+    try:
+        json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8: {exc.reason} at byte {exc.start}"
+    except RecursionError:
+        return "nested too deeply"
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+@app.before_request
+async def readable_json():
+    # Quart's get_json lets a UnicodeDecodeError or a RecursionError through (a 500):
+    # check the body first, and answer a client's mistake with a 400.
+    if request.is_json:
+        problem = json_problem(await request.get_data())
+        if problem:
+            return {"error": "the body is not valid JSON", "detail": problem}, 400
+    return None
 
 
 @app.post("/orders")
@@ -62,12 +89,17 @@ async def invalid_order(error):
 
 @app.errorhandler(BadRequest)
 async def bad_request(error):
-    # Werkzeug's message is generic; the JSON parser's own message says where it broke.
-    try:
-        json.loads(await request.get_data(as_text=True))
-    except ValueError as exc:
-        return {"error": "the body is not valid JSON", "detail": str(exc)}, 400
+    # A body sent without Content-Type: application/json is only parsed by the view.
+    problem = json_problem(await request.get_data())
+    if problem:
+        return {"error": "the body is not valid JSON", "detail": problem}, 400
     return {"error": "bad request", "detail": error.description}, 400
+
+
+@app.errorhandler(RequestEntityTooLarge)
+async def too_large(error):
+    return {"error": "the body is too large",
+            "detail": f"at most {app.config['MAX_CONTENT_LENGTH']} bytes"}, 413
 
 
 if __name__ == "__main__":

@@ -35,5 +35,5 @@ async def my_microservice():
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8108"))
     print(f"Serving on http://127.0.0.1:{port}/api (Ctrl-C to stop)", flush=True)
-    # No debug=True (the book has it): debug mode shows tracebacks to clients.
-    app.run(host="127.0.0.1", port=port)
+    # No debug=True (the notes have it): debug mode shows tracebacks to clients.
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -1,16 +1,11 @@
 """Loading configuration: a class, a JSON file, a YAML file, the environment.
 
-What it shows: ``app.config`` is a dict with loaders.
-
-- ``from_object("ch02_quart.prod_settings.Config")``: a class's UPPER-CASE attributes;
-- ``from_file("prod_settings.json", load=json.load)``: the book's
-  ``config.from_json`` is gone (removed in Flask 2.3, so in Quart 0.19+);
-- ``from_file("prod_settings.yml", load=yaml.safe_load)``: any loader works;
-- ``from_prefixed_env()``: every ``QUART_*`` environment variable, its value
-  parsed as JSON when it can be (``QUART_DEBUG=false`` is the boolean
-  ``False``); this is where secrets such as a database password belong.
-
-A malformed file raises ``SettingsError`` naming the file and the problem.
+What it shows: ``app.config`` is a dict with loaders: ``from_object`` (a
+class's UPPER-CASE attributes), ``from_file(path, load=json.load)`` (the
+book's ``from_json`` is gone), ``from_file(path, load=yaml.safe_load)`` (any
+loader works) and ``from_prefixed_env()``: every ``QUART_*`` variable, parsed
+as JSON when it can be (``QUART_DEBUG=false`` is ``False``); secrets belong
+there. A malformed file raises ``SettingsError`` naming the file and why.
 
 Run it:   python ch02_quart/load_settings.py
           QUART_SQLURI=postgresql://me:secret@db/prod python ch02_quart/load_settings.py

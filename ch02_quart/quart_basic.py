@@ -25,4 +25,5 @@ if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8100"))
     print(f"Serving on http://127.0.0.1:{port}/api (Ctrl-C to stop)", flush=True)
     # Quart's development server: fine for learning; chapter 1 serves with Hypercorn.
-    app.run(host="127.0.0.1", port=port)
+    # No reloader: its 1 s file poll would delay Ctrl-C (see the chapter README).
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

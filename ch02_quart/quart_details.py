@@ -1,12 +1,10 @@
 """How Quart handles a request: the URL map, the request object, the response.
 
-What it shows: at start-up Quart has registered every ``@app.route`` view in
-``app.url_map`` (printed below, as the book does). For each request it builds a
-``Request`` (method, path, query string, headers, client address...) in an
-isolated request context, calls the view, and turns what the view returns
-into a ``Response``. ``provide_automatic_options=False`` removes the OPTIONS
-method Quart would otherwise answer for you, so the map shows ``/api`` with
-only GET and HEAD.
+What it shows: at start-up every ``@app.route`` view is in ``app.url_map``
+(printed, as the book does). Per request Quart builds a ``Request`` in an
+isolated context, calls the view, and turns its return value into a
+``Response``. ``provide_automatic_options=False`` removes the OPTIONS method
+Quart would answer for you, so ``/api`` has only GET and HEAD.
 
 Run it:   python ch02_quart/quart_details.py        (PORT=8101 by default)
 Ask it:   curl -i "http://127.0.0.1:8101/api?name=Ada"
@@ -49,4 +47,4 @@ if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8101"))
     print(app.url_map, flush=True)
     print(f"Serving on http://127.0.0.1:{port}/api (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -1,18 +1,17 @@
 """Everything a Quart view may return, and the response each becomes.
 
-What it shows, one route per kind:
-
 - ``/str``: a ``str`` becomes ``text/html; charset=utf-8``;
 - ``/dict``: a ``dict`` becomes JSON (``jsonify``); ``/list``: so does a list;
 - ``/response``: a ``Response`` you build yourself is sent as it is;
 - ``/created``: a ``(body, status)`` tuple sets the status (201);
 - ``/headers``: a ``(body, status, headers)`` tuple adds headers;
-- ``/stream``: an async generator is streamed to the client chunk by chunk.
+- ``/stream``: an async generator is streamed chunk by chunk; ``/stream-sync``:
+  so is a plain generator (Quart runs each step in a worker thread).
 
 Run it:   python ch02_quart/response_types.py        (PORT=8105 by default)
 Ask it:   curl -i http://127.0.0.1:8105/headers
 Expect:   200, X-Example: yes, {"Hello": "World!"}; see each route above.
-          /stream sends five lines "chunk 0" .. "chunk 4" as they are made.
+          /stream sends "chunk 0" .. "chunk 4", /stream-sync "line 0" .. "line 4".
           /nope gives 404; POST /dict gives 405.
 """
 
@@ -64,7 +63,18 @@ async def as_stream():
     return chunks(), 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+@app.route("/stream-sync")
+def as_sync_stream():
+    def lines():
+        for number in range(5):
+            # Each next() runs in a worker thread: a blocking read (a file, a sync
+            # database cursor) here does not stall the event loop.
+            yield f"line {number}\n"
+
+    return lines(), 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8105"))
     print(f"Serving on http://127.0.0.1:{port}/dict (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -1,16 +1,11 @@
 """The session: a dict kept in a signed cookie on the client.
 
-What it shows: Quart serialises ``session`` to JSON, (maybe) zlib-compresses
-it, base64-encodes it and signs it with ``itsdangerous`` using
-``app.secret_key``. The signature means a client cannot change the data
-without the key: a tampered cookie fails the check and the session simply
-starts empty. Signed is not encrypted: anyone holding the cookie can
-base64-decode and read it. Never put a password, a token or personal data in
-it; put an id there and keep the data on the server.
-
-The secret key comes from ``SECRET_KEY`` in the environment. Without it, a
-random development key is generated at start-up (and said so): sessions then
-do not survive a restart, and two processes would not share them.
+What it shows: Quart serialises ``session`` to JSON, base64-encodes it and
+signs it with ``app.secret_key`` (itsdangerous). A tampered cookie fails the
+check and the session starts empty. Signed is not encrypted: anyone holding
+the cookie can read it, so keep an id there, never a password or a token.
+The key comes from ``SECRET_KEY``; without it a random development key is
+generated at start-up (and said so), and sessions do not survive a restart.
 
 Run it:   python ch02_quart/session.py        (PORT=8107 by default)
 Ask it:   curl -i -c jar -b jar http://127.0.0.1:8107/   (three times)
@@ -49,4 +44,4 @@ if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8107"))
     print(f"secret key: {KEY_SOURCE}", flush=True)
     print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

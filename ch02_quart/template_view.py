@@ -34,4 +34,4 @@ async def welcome():
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8112"))
     print(f"Serving on http://127.0.0.1:{port}/welcome?name=Ada (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -3,24 +3,16 @@
 What it shows: ``<name>`` captures any text without a slash (a ``str``);
 ``<int:...>``, ``<float:...>``, ``<path:...>`` and ``<any(a, b):...>`` convert
 and check the value before the view runs. A value the converter refuses never
-reaches the view: the URL simply does not match, so the answer is 404.
-
-Every view needs its own endpoint name. The book registers two functions both
-called ``person``; Quart refuses at import time with ``AssertionError: View
-function mapping is overwriting an existing endpoint function: person`` and
-the app never starts. Here each view has its own name: ``/person/42`` goes to
-``person_by_id`` (the int rule is more specific), ``/person/Alice`` to
-``person_by_name``.
+reaches the view: the URL does not match, so the answer is 404. Each view has
+its own endpoint name: ``/person/42`` goes to ``person_by_id`` (the int rule
+is more specific), ``/person/Alice`` to ``person_by_name``.
 
 Run it:   python ch02_quart/variables_and_converters.py        (PORT=8102 by default)
-Ask it:   curl -i http://127.0.0.1:8102/person/Alice     -> {"Hello": "Alice"}
-          curl -i http://127.0.0.1:8102/person/42        -> {"Hello": 42, "converter": "int"}
-          curl -i http://127.0.0.1:8102/price/9.99       -> money is 9.99$
-          curl -i http://127.0.0.1:8102/files/a/b/c.txt  -> {"path": "a/b/c.txt"}
-          curl -i http://127.0.0.1:8102/lang/zh          -> {"lang": "zh"}
-Refused:  /price/10 (float needs a dot), /user/-1 (int takes no sign), /user/abc,
-          /lang/fr (not one of en, zh): all 404. But /person/-1 is {"Hello": "-1"}:
-          the int rule refuses it, so the catch-all string rule takes it.
+Ask it:   curl -i http://127.0.0.1:8102/person/42    (also /person/Alice, /price/9.99,
+          /files/a/b/c.txt, /lang/zh)
+Expect:   {"Hello": 42, "converter": "int"}; /price/9.99 -> money is 9.99$.
+          Refused, 404: /price/10 (float needs a dot), /user/-1, /user/abc, /lang/fr.
+          But /person/-1 is {"Hello": "-1"}: the string rule takes what int refuses.
 """
 
 import os
@@ -65,4 +57,4 @@ async def language(lang):
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8102"))
     print(f"Serving on http://127.0.0.1:{port}/person/Alice (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

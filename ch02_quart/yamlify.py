@@ -42,4 +42,4 @@ async def not_found(error):
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8106"))
     print(f"Serving on http://127.0.0.1:{port}/api (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -4,12 +4,10 @@ What it shows: a service whose dependency's base URL comes from configuration
 (``HEROES_API_URL``), one shared ``httpx.AsyncClient`` opened and closed with
 the app (``before_serving`` / ``after_serving``), and a clear 502 or 504 when
 the dependency is down, slow, or sends a format we do not understand.
-tests/ch03/test_end_to_end.py starts both services as processes and asks the
-front from outside, like a user.
 
-Run it:   python ch03_testing/heroes_api.py                     (terminal 1, port 8210)
-          python ch03_testing/heroes_front.py                   (terminal 2, PORT=8220 by default;
-                                                                 HEROES_API_URL=http://127.0.0.1:8210)
+Run it:   python ch03_testing/heroes_api.py          (terminal 1, port 8210)
+          python ch03_testing/heroes_front.py        (terminal 2, PORT=8220 by default;
+                                                      HEROES_API_URL=http://127.0.0.1:8210)
 Ask it:   curl -i 'http://127.0.0.1:8220/heroes?over=30'
 Expect:   200 {"over": 30, "heroes": ["Madame Uppercut", "Eternal Flame"]}
           /heroes?over=old -> 400 {"error": "over must be a whole number"}
@@ -77,4 +75,4 @@ if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8220"))
     print(f"Serving on http://127.0.0.1:{port}/heroes?over=30 "
           f"(heroes API at {app.config['HEROES_API_URL']}; Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -1,10 +1,11 @@
-"""A custom URL converter, and the KeyError the book's version turned into a 500.
+"""A custom URL converter, and the KeyError it gives without its check.
 
 What it shows: chapter 2's ``RegisteredUser`` converter maps a user id in the
-URL to a name. Written as ``return _USERS[value]``, any unknown id raises
-``KeyError`` inside routing and the client gets a 500. The fix raises
-``ValidationError``, which tells the router "this URL does not match": a 404.
-tests/ch03/test_people_properties.py lets Hypothesis find the bug on its own.
+URL to a name. The book's checks the id and raises ``ValidationError``, which
+tells the router "this URL does not match": a 404. Written without that check
+(``return _USERS[value]``, an easy slip), an unknown id raises ``KeyError``
+inside routing and the client gets a 500. ch03_testing/tests/test_people.py
+lets Hypothesis find that slip on its own.
 
 Run it:   python ch03_testing/people.py        (PORT=8230 by default)
 Ask it:   curl -i http://127.0.0.1:8230/api/person/1     -> 200 {"Hello": "Tarek"}
@@ -22,8 +23,8 @@ _USERS = {"1": "Tarek", "2": "Freya"}
 _IDS = {val: user_id for user_id, val in _USERS.items()}
 
 
-class BooksRegisteredUser(BaseConverter):
-    """The book's converter: an unknown id is a KeyError, so a 500."""
+class UncheckedRegisteredUser(BaseConverter):
+    """Without the book's check: an unknown id is a KeyError, so a 500."""
 
     def to_python(self, value):
         return _USERS[value]
@@ -33,7 +34,7 @@ class BooksRegisteredUser(BaseConverter):
 
 
 class RegisteredUser(BaseConverter):
-    """Fixed: an unknown id does not match the route, so a 404."""
+    """As the book writes it: an unknown id does not match the route, so a 404."""
 
     def to_python(self, value):
         if value in _USERS:
@@ -71,4 +72,4 @@ app = create_app()
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8230"))
     print(f"Serving on http://127.0.0.1:{port}/api/person/1 (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -69,4 +69,4 @@ if __name__ == "__main__":
     where = app.config["PROFILE_DIR"] or "off (set PROFILE_DIR to switch it on)"
     print(f"Serving on http://127.0.0.1:{port}/fib/25 (profiles: {where}; Ctrl-C to stop)",
           flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

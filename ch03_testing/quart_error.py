@@ -1,16 +1,15 @@
-"""Errors as JSON: Quart's 404 and 500 pages replaced by JSON bodies.
+"""Errors as JSON: ``/api`` raises, and the 500 handler answers; the 404 handler beside it.
 
-What it shows: ``@app.errorhandler(404)`` and ``@app.errorhandler(500)`` turn
-Quart's HTML error pages into JSON a client can read, with the book's
-``text_404`` as the description. ``/api`` answers like chapter 2's
-quart_basic; ``/crash`` fails on purpose so the 500 handler has work to do.
+What it shows: the book's functional-test target. ``@app.errorhandler(500)``
+and ``@app.errorhandler(404)`` replace Quart's HTML error pages with JSON a
+client can read (the 404 with the book's ``text_404`` as its description).
+``/api`` raises on purpose, so the 500 handler has work to do.
 
 Run it:   python ch03_testing/quart_error.py        (PORT=8200 by default)
-Ask it:   curl -i http://127.0.0.1:8200/api          -> 200 {"Hello": "World!"}
-          curl -i http://127.0.0.1:8200/nope         -> 404 {"Error": "404 Not Found: ...",
-                                                             "description": "The requested URL ..."}
-          curl -i http://127.0.0.1:8200/crash        -> 500 {"Error": "500 Internal Server Error: ..."}
-          The 500 also logs the traceback on the server's console, where it belongs.
+Ask it:   curl -i http://127.0.0.1:8200/api          curl -i http://127.0.0.1:8200/nope
+Expect:   /api  -> 500 {"Error": "500 Internal Server Error: The server encountered ..."}
+          /nope -> 404 {"Error": "404 Not Found: ...", "description": "The requested URL ..."}
+          The client never sees the exception; its traceback goes to the server's log.
 """
 
 import os
@@ -26,30 +25,23 @@ text_404 = (
 )
 
 
-@app.route("/api")
-async def my_microservice():
-    return {"Hello": "World!"}
-
-
-@app.route("/crash")
-async def crash():
-    # A bug on purpose: the 500 handler turns it into JSON.
-    raise ValueError("this view always fails")
-
-
-# The book named both handlers ``error_handling``; the second silently
-# replaced the first in the module (ruff F811). Distinct names fix that.
 @app.errorhandler(500)
-async def error_500(error):
+async def error_handling_500(error):
+    # ``error`` is an InternalServerError wrapping the exception: its text is generic.
     return {"Error": str(error)}, 500
 
 
 @app.errorhandler(404)
-async def error_404(error):
+async def error_handling_404(error):
     return {"Error": str(error), "description": text_404}, 404
+
+
+@app.route("/api")
+async def my_microservice():
+    raise TypeError("This is a testing exception.")
 
 
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8200"))
     print(f"Serving on http://127.0.0.1:{port}/api (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -8,8 +8,7 @@ internet; the workbook's stand-in is heroes_api.py).
 
 Run it:   python ch03_testing/heroes_api.py            (in one terminal)
           python ch03_testing/superheroes.py 30        (in another)
-     or:  python ch03_testing/superheroes.py 30 --stand-in
-          (serves heroes_api's data itself on a free loopback port: one command)
+     or:  workbook run ch03.superheroes                (starts heroes_api first)
 Expect:   Madame Uppercut is over 30
           Eternal Flame is over 30
 """
@@ -57,22 +56,6 @@ def format_heroes_over(age=0, url=None):
 def main(argv):
     age = int(argv[0]) if argv and argv[0].isdigit() else 30
     url = SUPERHEROES_URL
-    server = None
-    if "--stand-in" in argv:
-        import threading
-        from wsgiref.simple_server import WSGIRequestHandler, make_server
-
-        from ch03_testing.heroes_api import make_app
-
-        class QuietHandler(WSGIRequestHandler):
-            def log_request(self, *args):
-                pass
-
-        # Port 0: the OS picks a free port; the socket listens before we ask it.
-        server = make_server("127.0.0.1", 0, make_app(), handler_class=QuietHandler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_port}/superheroes.json"
-        print(f"(stand-in serving {url})")
     try:
         print(format_heroes_over(age=age, url=url), end="")
     except requests.RequestException as exc:
@@ -81,9 +64,6 @@ def main(argv):
     except HeroesFormatError as exc:
         print(f"{url}: {exc}", file=sys.stderr)
         return 1
-    finally:
-        if server is not None:
-            server.shutdown()
     return 0
 
 

@@ -1,29 +1,18 @@
 """Background work in Quart: answer at once, work afterwards, lose nothing at shutdown.
 
-What it shows: the two kinds of background work Jeeves has, in their smallest
-correct form.
-
-* Work started by a request: ``app.add_background_task(work, ...)``. The view
-  answers ``202 Accepted`` at once; Quart keeps a reference to the task (a bare
-  ``asyncio.create_task`` can be garbage-collected mid-run, and nobody waits for
-  it) and its shutdown waits for it, up to ``BACKGROUND_TASK_SHUTDOWN_TIMEOUT``.
-* Periodic work: a loop started in ``before_serving``, itself a background
-  task, that sleeps on ``app.shutdown_event``, so it stops as soon as the
-  server stops, between two rounds, never in the middle of one.
-
-Jeeves (``jeeves/jobs.py``) does the same with real jobs, and hands them to
-Celery workers when one process is not enough (``jeeves/celery_app.py``).
+What it shows: ``POST /jobs`` answers ``202 Accepted`` at once and runs the job
+with ``app.add_background_task`` (Quart keeps the task and waits for it at
+shutdown); a periodic job started in ``before_serving`` sleeps on
+``app.shutdown_event``, so it stops between two rounds, never in one.
 
 Run it:   python ch04_jeeves/background_tasks.py       (PORT=8330 by default;
           TICK_SECONDS=2 sets the periodic job's interval)
-Ask it:   curl -i -X POST -H 'Content-Type: application/json' \\
+Ask it:   curl -i -H 'Content-Type: application/json' \
                -d '{"name": "report", "seconds": 0.5}' http://127.0.0.1:8330/jobs
-          curl -i http://127.0.0.1:8330/jobs
-Expect:   202 {"accepted": 1, "name": "report", "seconds": 0.5} at once; half a second
-          later GET /jobs -> {"done": [{"id": 1, "name": "report", ...}], "running": 0,
-          "ticks": <rounds of the periodic job so far>}; a body that is not a JSON object,
-          or a bad name or seconds -> 400 {"error": "..."}.
-          Stop it while a job runs: the job finishes first ("finished job 1" is printed).
+Expect:   202 {"accepted": 1, "name": "report", "seconds": 0.5} at once; then
+          GET /jobs -> {"done": [{"id": 1, "name": "report", ...}], "running": 0,
+          "ticks": ...}; a bad body -> 400 {"error": "..."}. Stopped while a job
+          runs, it finishes the job first ("finished job 1" is printed).
 """
 
 import asyncio
@@ -96,17 +85,7 @@ def create_app() -> Quart:
 app = create_app()
 
 
-async def main(port: int) -> None:
-    from hypercorn.asyncio import serve
-    from hypercorn.config import Config
-
-    config = Config()
-    config.bind = [f"127.0.0.1:{port}"]
-    config.graceful_timeout = 1.0
-    print(f"Serving on http://127.0.0.1:{port}/jobs (Ctrl-C to stop)", flush=True)
-    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
-    await serve(app, config)
-
-
 if __name__ == "__main__":
-    asyncio.run(main(int(os.environ.get("PORT", "8330"))))
+    port = int(os.environ.get("PORT", "8330"))
+    print(f"Serving on http://127.0.0.1:{port}/jobs (Ctrl-C to stop)", flush=True)
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -15,7 +15,6 @@ Expect:   the browser: "Thanks, ada@example.com: we will tell you the weather in
           curl (no token): 400 and the form again, with "CSRF token missing."
 """
 
-import asyncio
 import os
 import secrets
 from datetime import timedelta
@@ -81,20 +80,10 @@ def make_app(secret_key: str | None = None) -> Quart:
     return app
 
 
-async def main(port: int) -> None:
-    from hypercorn.asyncio import serve
-    from hypercorn.config import Config
-
-    config = Config()
-    config.bind = [f"127.0.0.1:{port}"]
-    config.graceful_timeout = 1.0
+if __name__ == "__main__":
+    port = int(os.environ.get("PORT", "8310"))
     app = make_app()
     if not os.environ.get("FORMS_SECRET_KEY"):
         print("development: FORMS_SECRET_KEY not set, using a random key", flush=True)
     print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
-    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
-    await serve(app, config)
-
-
-if __name__ == "__main__":
-    asyncio.run(main(int(os.environ.get("PORT", "8310"))))
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

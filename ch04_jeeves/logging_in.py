@@ -1,23 +1,20 @@
 """Logging in with quart-auth: a signed cookie, a protected view, an admin-only view.
 
-What it shows: quart-auth 0.12's ``QuartAuth`` (the book's ``AuthManager`` was
-renamed) with the user's id in a signed, ``HttpOnly``, ``SameSite=Lax`` cookie
-(``Secure`` too, unless ``LOGIN_DEV=1`` for plain http on your machine).
-``login_required`` answers 401 to anonymous callers; an admin-only view
-answers 403 to other users; logout returns a response (the book's returned
-``None``, a 500). Passwords are checked against scrypt hashes, never stored.
+What it shows: quart-auth's ``QuartAuth`` with the user's id in a signed,
+``HttpOnly``, ``SameSite=Lax`` cookie (``Secure`` too, unless ``LOGIN_DEV=1``
+for plain http on your machine). ``login_required`` answers 401 to anonymous
+callers, an admin-only view 403 to other users. Passwords: scrypt hashes only.
 
-Run it:   LOGIN_DEV=1 python ch04_jeeves/logging_in.py    (PORT=8311 by default)
-          The demo users are ada@example.com (admin) and bo@example.com; their
-          password is LOGIN_DEMO_PASSWORD, or a random one printed at start-up.
+Run it:   LOGIN_DEV=1 python ch04_jeeves/logging_in.py    (PORT=8311 by default; users
+          ada@example.com (admin) and bo@example.com, password LOGIN_DEMO_PASSWORD
+          or a random one printed at start-up)
 Ask it:   curl -i -c jar -d 'email=ada@example.com&password=<password>' http://127.0.0.1:8311/login
           curl -b jar http://127.0.0.1:8311/me      curl -b jar http://127.0.0.1:8311/admin
 Expect:   /login -> 200 {"logged_in": "ada@example.com"} and a Set-Cookie QUART_AUTH=...;
-          /me -> {"email": "ada@example.com", "admin": true}; /me without the cookie
-          -> 401 {"error": "Unauthorized"}; a wrong password -> 401; bo on /admin -> 403.
+          /me -> {"email": "ada@example.com", "admin": true}; without the cookie -> 401;
+          a wrong password -> 401; bo on /admin -> 403.
 """
 
-import asyncio
 import os
 import secrets
 
@@ -83,21 +80,11 @@ def make_app(password: str | None = None, dev: bool | None = None) -> Quart:
     return app
 
 
-async def main(port: int) -> None:
-    from hypercorn.asyncio import serve
-    from hypercorn.config import Config
-
-    config = Config()
-    config.bind = [f"127.0.0.1:{port}"]
-    config.graceful_timeout = 1.0
+if __name__ == "__main__":
+    port = int(os.environ.get("PORT", "8311"))
     app = make_app()
     if not os.environ.get("LOGIN_DEMO_PASSWORD"):
         print(f"development: demo password for ada@example.com and bo@example.com: "
               f"{app.config['DEMO_PASSWORD']}", flush=True)
     print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
-    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
-    await serve(app, config)
-
-
-if __name__ == "__main__":
-    asyncio.run(main(int(os.environ.get("PORT", "8311"))))
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -1,25 +1,20 @@
 """OAuth 2 with Slack, the authorization-code flow, done safely.
 
 What it shows: ``/login`` redirects the browser to Slack's authorize page with
-a random ``state`` kept in the signed session; Slack sends the browser back to
+a random ``state`` kept in the signed session; Slack sends it back to
 ``/callback?code=...&state=...``; a missing or different ``state`` is refused
-(400: the flow did not start here); the code is exchanged through
-``oauth.v2.access`` with the client id and secret as HTTP Basic (the book put
-the secret in the query string, where logs and proxies keep it, and had no
-``state``). The token is kept server-side and never shown.
+(400); the code is exchanged through ``oauth.v2.access`` with the client id
+and secret as HTTP Basic, never in the query string. The token stays server-side.
 
 Run it:   python -m ch04_jeeves.devtools.slack_standin     (the Slack stand-in, port 8390)
           python ch04_jeeves/oauth2.py                      (PORT=8312 by default)
-          SLACK_API_URL (default: the stand-in, http://127.0.0.1:8390/api/),
-          SLACK_CLIENT_ID / SLACK_CLIENT_SECRET (default: the stand-in's
-          standin-client / standin-secret); OAUTH_SECRET_KEY signs the session.
+          SLACK_API_URL, SLACK_CLIENT_ID / SLACK_CLIENT_SECRET default to the stand-in's;
+          OAUTH_SECRET_KEY signs the session.
 Ask it:   open http://127.0.0.1:8312/login in a browser
-Expect:   after the stand-in's authorize page: {"slack_user": "U0LEARNER",
-          "team": "T0STANDIN", "token_stored": true}; /callback?code=x&state=forged
-          -> 400 {"error": "state missing or wrong"}; a refused code -> 403.
+Expect:   {"slack_user": "U0LEARNER", "team": "T0STANDIN", "token_stored": true};
+          /callback?code=x&state=forged -> 400 {"error": "state missing or wrong"}; a refused code -> 403.
 """
 
-import asyncio
 import base64
 import hmac
 import os
@@ -83,17 +78,7 @@ def make_app(api_url: str | None = None, client_id: str | None = None,
     return app
 
 
-async def main(port: int) -> None:
-    from hypercorn.asyncio import serve
-    from hypercorn.config import Config
-
-    config = Config()
-    config.bind = [f"127.0.0.1:{port}"]
-    config.graceful_timeout = 1.0
-    print(f"Serving on http://127.0.0.1:{port}/ (sign in at /login; Ctrl-C to stop)", flush=True)
-    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
-    await serve(make_app(), config)
-
-
 if __name__ == "__main__":
-    asyncio.run(main(int(os.environ.get("PORT", "8312"))))
+    port = int(os.environ.get("PORT", "8312"))
+    print(f"Serving on http://127.0.0.1:{port}/ (sign in at /login; Ctrl-C to stop)", flush=True)
+    make_app().run(host="127.0.0.1", port=port, use_reloader=False)

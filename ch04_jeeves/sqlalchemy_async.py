@@ -2,27 +2,26 @@
 
 What it shows: SQLAlchemy's asyncio extension in a Quart app: an async engine
 opened before serving, one ``AsyncSession`` per request, ``select()`` and
-``session.get()``; the body read as JSON and checked, so a missing row is a
-404 and a bad body a 400 (the book took the fields as view arguments, which
-gave 500s). The database is an in-memory SQLite unless ``DATABASE_URL`` says
-otherwise (e.g. ``sqlite+aiosqlite:///users.db`` or ``postgresql+psycopg://...``).
+``session.get()``. quart-schema (chapter 2's extension) checks the JSON body.
+The database is an in-memory SQLite unless ``DATABASE_URL`` says otherwise.
 
 Run it:   python ch04_jeeves/sqlalchemy_async.py        (PORT=8301 by default)
-Ask it:   curl -i -X POST -H 'Content-Type: application/json' \\
+Ask it:   curl -i -H 'Content-Type: application/json' \\
                -d '{"name": "Ada", "email": "ada@example.com"}' http://127.0.0.1:8301/users
-          curl -i http://127.0.0.1:8301/users       curl -i http://127.0.0.1:8301/users/1
-          curl -i -X PATCH -H 'Content-Type: application/json' -d '{"name": "Ada L."}' \\
-               http://127.0.0.1:8301/users/1
+          then GET /users, GET /users/1, PATCH /users/1 with {"name": "Ada L."}
 Expect:   201 {"id": 1, "name": "Ada", "email": "ada@example.com"} and a Location header;
-          GET /users -> {"users": [...]}; GET /users/99 -> 404 {"error": "no user 99"};
-          a body that is not JSON, or lacks "name" -> 400 {"error": "..."};
-          a second user with the same email -> 409.
+          GET /users/99 -> 404 {"error": "no user 99"}; a bad body -> 400 {"error":
+          "invalid user", "detail": [...]}; a second user with the same email -> 409.
 """
 
-import asyncio
 import os
+from dataclasses import asdict
+from typing import Annotated
 
-from quart import Quart, request
+from pydantic import ConfigDict, StringConstraints
+from pydantic.dataclasses import dataclass
+from quart import Quart
+from quart_schema import QuartSchema, RequestSchemaValidationError, validate_request
 from sqlalchemy import String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
@@ -46,12 +45,28 @@ class User(Base):
         return {"id": self.id, "name": self.name, "email": self.email}
 
 
-FIELDS = {"name": 100, "email": 254}  # the fields a client may set, and their lengths
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254,
+                                         pattern=r"^[^@\s]+@[^@\s]+$")]
+
+
+# The bodies a client may send; extra="forbid": no setting fields it does not name.
+@dataclass(config=ConfigDict(extra="forbid"))
+class NewUser:
+    name: Name
+    email: Email
+
+
+@dataclass(config=ConfigDict(extra="forbid"))
+class UserChanges:
+    name: Name | None = None
+    email: Email | None = None
 
 
 def make_app(database_url: str | None = None) -> Quart:
     url = database_url or os.environ.get("DATABASE_URL", "sqlite+aiosqlite://")
     app = Quart(__name__)
+    QuartSchema(app)
     # An in-memory SQLite database lives in one connection, so share that one.
     options = {"poolclass": StaticPool} if url == "sqlite+aiosqlite://" else {}
     engine = create_async_engine(url, **options)
@@ -70,24 +85,12 @@ def make_app(database_url: str | None = None) -> Quart:
     async def json_error(exc: HTTPException):
         return {"error": exc.description}, exc.code
 
-    async def read_body(required: bool) -> dict | tuple:
-        """The JSON body's known fields, or a 400 answer saying what is wrong."""
-        body = await request.get_json(force=True, silent=True)
-        if not isinstance(body, dict):
-            return {"error": "the body must be a JSON object"}, 400
-        unknown = sorted(set(body) - set(FIELDS))
-        if unknown:
-            return {"error": f"unknown field(s): {', '.join(unknown)}"}, 400
-        missing = [f for f in FIELDS if required and f not in body]
-        if missing:
-            return {"error": f"missing field(s): {', '.join(missing)}"}, 400
-        for field, limit in FIELDS.items():
-            value = body.get(field)
-            if field in body and (not isinstance(value, str) or not 0 < len(value.strip()) <= limit):
-                return {"error": f"{field} must be a non-empty string of at most {limit} characters"}, 400
-        if "email" in body and "@" not in body["email"]:
-            return {"error": "email must contain @"}, 400
-        return {k: v.strip() for k, v in body.items()}
+    @app.errorhandler(RequestSchemaValidationError)
+    async def invalid_body(error: RequestSchemaValidationError):
+        detail = error.validation_error  # pydantic's errors: which field, what is wrong
+        return {"error": "invalid user",
+                "detail": detail.errors(include_url=False, include_context=False,
+                                        include_input=False)}, 400
 
     @app.get("/users")
     async def list_users():
@@ -104,23 +107,20 @@ def make_app(database_url: str | None = None) -> Quart:
         return user.to_json()
 
     @app.post("/users")
-    async def create_user():
-        body = await read_body(required=True)
-        if isinstance(body, tuple):
-            return body
+    @validate_request(NewUser)
+    async def create_user(data: NewUser):
         try:
             async with sessions.begin() as session:
-                user = User(**body)
+                user = User(**asdict(data))
                 session.add(user)
         except IntegrityError:
-            return {"error": f"a user with email {body['email']} exists already"}, 409
+            return {"error": f"a user with email {data.email} exists already"}, 409
         return user.to_json(), 201, {"Location": f"/users/{user.id}"}
 
     @app.patch("/users/<int:user_id>")
-    async def update_user(user_id: int):
-        body = await read_body(required=False)
-        if isinstance(body, tuple):
-            return body
+    @validate_request(UserChanges)
+    async def update_user(user_id: int, data: UserChanges):
+        body = {k: v for k, v in asdict(data).items() if v is not None}
         try:
             async with sessions.begin() as session:
                 user = await session.get(User, user_id)
@@ -135,17 +135,7 @@ def make_app(database_url: str | None = None) -> Quart:
     return app
 
 
-async def main(port: int) -> None:
-    from hypercorn.asyncio import serve
-    from hypercorn.config import Config
-
-    config = Config()
-    config.bind = [f"127.0.0.1:{port}"]
-    config.graceful_timeout = 1.0
-    print(f"Serving on http://127.0.0.1:{port}/users (Ctrl-C to stop)", flush=True)
-    # With no shutdown_trigger, Hypercorn itself stops gracefully on Ctrl-C and SIGTERM.
-    await serve(make_app(), config)
-
-
 if __name__ == "__main__":
-    asyncio.run(main(int(os.environ.get("PORT", "8301"))))
+    port = int(os.environ.get("PORT", "8301"))
+    print(f"Serving on http://127.0.0.1:{port}/users (Ctrl-C to stop)", flush=True)
+    make_app().run(host="127.0.0.1", port=port, use_reloader=False)

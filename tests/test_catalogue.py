@@ -13,7 +13,6 @@ from workbook import catalogue
 from workbook.catalogue import CHAPTERS, ROOT
 
 EXAMPLES = catalogue.all_examples()
-GENERIC_TESTS = {"test_catalogue.py", "test_learner_runs.py", "test_workbook_cli.py"}
 
 
 def support_patterns() -> list[str]:
@@ -81,16 +80,70 @@ def test_servers_have_ports_and_probes_scripts_have_checks():
             assert e.stdout_contains, f"{e.id} is a script with no output check"
 
 
-def test_every_entry_has_a_dedicated_test():
-    """Beyond the generic learner run, each example is tested in-process somewhere."""
-    texts = []
-    for path in ROOT.rglob("test_*.py"):
-        if ".venv" in path.parts or ".tox" in path.parts or path.name in GENERIC_TESTS:
-            continue
-        texts.append(path.read_text(encoding="utf-8", errors="ignore"))
-    corpus = "\n".join(texts)
-    untested = [e.id for e in EXAMPLES if e.dotted not in corpus and f'"{e.id}"' not in corpus]
-    assert untested == []
+# Where each chapter keeps its tests: chapter 3 teaches testing, so (as in the book)
+# its tests live next to the code they test; the other chapters' live under tests/.
+TEST_DIRS = {
+    "ch01": "tests/ch01",
+    "ch02": "tests/ch02",
+    "ch03": "ch03_testing/tests",
+    "ch04": "tests/ch04",
+}
+
+
+def mirrored_test_files(example) -> list[Path]:
+    """The test files named after ``example``: ``test_<stem>.py`` in its chapter's test folder.
+
+    A package (run with ``python -m``) is named after the package; a large one may instead
+    have one test file per module, ``test_<package>_<module>.py``.
+    """
+    stem = Path(example.file).stem
+    if stem == "__main__":
+        stem = Path(example.file).parent.name
+    folder = ROOT / TEST_DIRS[example.chapter]
+    files = [folder / f"test_{stem}.py"]
+    if example.module:
+        files += sorted(folder.glob(f"test_{stem}_*.py"))
+    return [f for f in files if f.is_file()]
+
+
+def test_every_chapter_has_a_test_folder():
+    assert set(TEST_DIRS) == set(CHAPTERS)
+    for chapter, folder in TEST_DIRS.items():
+        assert (ROOT / folder).is_dir(), f"{chapter}'s tests should live in {folder}"
+
+
+def test_every_entry_has_a_mirrored_test_file():
+    """Beyond the generic learner run, each example has its own test file, named after it,
+    that imports or runs it (the file is where a learner looks for the example's tests)."""
+    missing, unrelated = [], []
+    for e in EXAMPLES:
+        files = mirrored_test_files(e)
+        if not files:
+            missing.append(f"{e.id}: {TEST_DIRS[e.chapter]}/test_{Path(e.file).stem}.py")
+        elif not any(e.dotted in f.read_text(encoding="utf-8") or f'"{e.id}"' in f.read_text(
+                encoding="utf-8") for f in files):
+            unrelated.append(e.id)
+    assert missing == [], "these examples have no test file named after them"
+    assert unrelated == [], "these test files never import or run the example they are named after"
+
+
+def test_every_test_file_in_a_chapter_folder_is_named_after_an_example():
+    """The other direction: no topic-named files creeping back in (helpers and the
+    chapter's tooling tests excepted)."""
+    named = {f for e in EXAMPLES for f in mirrored_test_files(e)}
+    allowed = {
+        "test_load.py",  # ch03's load-test scenarios (load_molotov.py, load_locust.py)
+        "test_docs.py",  # ch03's Sphinx docs (docs/)
+        "test_tooling.py",  # ch03's tox.ini, coverage.ini and CI workflow
+        "test_quart_basic.py",  # chapter 3's functional and integration tests of ch02's app
+        "test_errata.py",  # each chapter's errata rows proven (workbook/catalogue/errata/)
+    }
+    strays = []
+    for folder in TEST_DIRS.values():
+        for path in sorted((ROOT / folder).glob("test_*.py")):
+            if path not in named and path.name not in allowed:
+                strays.append(path.relative_to(ROOT).as_posix())
+    assert strays == [], "name test files test_<example stem>.py after the example they test"
 
 
 def test_every_server_documents_how_to_run_it():

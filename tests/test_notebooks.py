@@ -1,15 +1,18 @@
 """The classroom notebooks run, stay clean, cover their chapter, and their exercises work.
 
-Each notebook in ``notebooks/`` is executed top to bottom in a fresh kernel
-(this interpreter's ipykernel) with a per-cell timeout, twice:
+Each notebook in ``notebooks/`` is executed once, top to bottom, in a fresh
+kernel (this interpreter's ipykernel) with a per-cell timeout:
 
 - as committed: the exercise cells hold the book's bug, so every exercise's
   check cell must say NOT YET (proving the check can see the bug) while the
   notebook itself runs to the end;
-- with the instructor's solutions from ``notebooks/solutions/`` put in place
-  of the exercise cells: every check must say PASS.
+- right after each check, in the same kernel, the instructor's solution from
+  ``notebooks/solutions/`` runs, then the same check again: it must say PASS.
+  Then the kernel's names are put back as they were before the solution, so
+  the cells after it run on the committed (buggy) definitions, as a learner's
+  would.
 
-Both runs must finish within 60 s and leave no process behind.
+The run must finish within 60 s and leave no process behind.
 """
 
 from __future__ import annotations
@@ -133,9 +136,32 @@ def read_solutions(path: Path) -> dict[str, str]:
     return {k: v.strip() + "\n" for k, v in solutions.items()}
 
 
-def with_solutions(nb, solutions: dict[str, str]):
-    for name, cell in tagged(nb, "exercise:").items():
-        cell.source = solutions[name]
+# Cells the test adds after each check:NAME cell (never committed): save the
+# kernel's names, run the solution, run the check again, put the names back.
+SAVE = "_workbook_saved_names = dict(globals())"
+RESTORE = """\
+def _workbook_restore(saved, names):
+    for name in [n for n in names if n not in saved]:
+        del names[name]
+    names.update(saved)
+
+
+_workbook_restore(_workbook_saved_names, globals())"""
+
+
+def with_solutions_checked(nb, solutions: dict[str, str]):
+    """The notebook as committed, with each solution and its check run after the check."""
+    cells = []
+    for cell in nb.cells:
+        cells.append(cell)
+        for tag in cell.metadata.get("tags", []):
+            if tag.startswith("check:"):
+                name = tag.removeprefix("check:")
+                cells += [code(SAVE, ["test:save"]),
+                          code(solutions[name], [f"solution:{name}"]),
+                          code(cell.source, [f"solved-check:{name}"]),
+                          code(RESTORE, ["test:restore"])]
+    nb.cells = cells
     return nb
 
 
@@ -185,29 +211,29 @@ def test_exercises_have_checks_and_solutions(nb):
         assert not re.search(r"\b(app\.run|run_app)\(", cell.source), cell.source
 
 
-@pytest.mark.parametrize("solved", [False, True], ids=["as-committed", "solved"])
 @pytest.mark.parametrize("nb", PRESENT, ids=lambda n: Path(n.file).stem)
-def test_notebook_runs_top_to_bottom(nb, solved, this_interpreters_kernel):
-    book = nbformat.read(nb.path, as_version=4)
-    if solved:
-        with_solutions(book, read_solutions(nb.solutions_path))
+def test_notebook_runs_top_to_bottom_and_its_solutions_pass(nb, this_interpreters_kernel):
+    book = with_solutions_checked(nbformat.read(nb.path, as_version=4),
+                                  read_solutions(nb.solutions_path))
     took = execute(book)
     assert took < NOTEBOOK_BUDGET, f"{nb.file} took {took:.1f} s"
-    expected = helpers.PASS if solved else helpers.NOT_YET
+    committed, solved = tagged(book, "check:"), tagged(book, "solved-check:")
+    assert set(committed) == set(solved) != set()
     wrong = {}
-    for name, cell in tagged(book, "check:").items():
-        verdict = verdict_of(cell)  # exactly one line, the expected one
-        if not verdict.startswith(expected + ":") or "\n" in verdict:
-            wrong[name] = verdict or text_of(cell)
-    assert wrong == {}, f"checks that should say {expected}"
+    for expected, checks in ((helpers.NOT_YET, committed), (helpers.PASS, solved)):
+        for name, cell in checks.items():
+            verdict = verdict_of(cell)  # exactly one line, the expected one
+            if not verdict.startswith(expected + ":") or "\n" in verdict:
+                wrong[f"{name} should say {expected}"] = verdict or text_of(cell)
+    assert wrong == {}
     # Checks outside exercises (the walk-through's own) always pass.
     assert f"{helpers.NOT_YET}:" not in "".join(
         text_of(c) for c in book.cells if not any(
-            t.startswith("check:") for t in c.metadata.get("tags", []))
+            t.startswith(("check:", "solved-check:")) for t in c.metadata.get("tags", []))
     )
     assert "stopped" in text_of(book.cells[-1]), "the last cell stops every server"
     assert_all_stopped(this_interpreters_kernel)
-    print(f"{nb.file} ({'solved' if solved else 'as committed'}): {took:.1f} s")
+    print(f"{nb.file} (as committed, each solution checked after its exercise): {took:.1f} s")
 
 
 # -- the machinery itself ---------------------------------------------------------
@@ -219,10 +245,23 @@ def code(source: str, tags=()):
     return cell
 
 
-def test_kernel_is_this_interpreter(this_interpreters_kernel):
-    book = nbformat.v4.new_notebook(cells=[code("import sys; print(sys.executable)")])
+def test_kernel_is_this_interpreter_and_a_solution_is_undone_after_its_check(
+        this_interpreters_kernel):
+    """One kernel start for two things: it is this Python, and the solution run
+    after a check leaves the committed names behind for the cells that follow."""
+    book = nbformat.v4.new_notebook(cells=[
+        code("import sys; print(sys.executable)"),
+        code("answer = 41", ["exercise:x"]),
+        code("from workbook import notebook as nb\n"
+             "await nb.check('the answer', lambda: answer == 42)", ["check:x"]),
+        code("print(answer, 'helper' in globals())"),
+    ])
+    with_solutions_checked(book, {"x": "answer = 42\nhelper = 1\n"})
     execute(book)
     assert text_of(book.cells[0]).strip() == sys.executable
+    assert verdict_of(tagged(book, "check:")["x"]) == "NOT YET: the answer"
+    assert verdict_of(tagged(book, "solved-check:")["x"]) == "PASS: the answer"
+    assert text_of(book.cells[-1]).strip() == "41 False"
 
 
 def test_a_failing_cell_still_stops_the_servers(this_interpreters_kernel):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import urllib.request
 
-from workbook import catalogue, cli
+from workbook import catalogue, cli, serving
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -55,3 +56,26 @@ def test_curl_line_carries_method_headers_and_body():
 def test_readme_example_table_matches_the_catalogue():
     text = (catalogue.ROOT / "README.md").read_text(encoding="utf-8")
     assert cli.readme_block() in text, "the README's example table is stale: run `workbook readme`"
+
+
+def test_run_serves_in_this_terminal_and_passes_ctrl_c_on():
+    """``workbook run ID --port N``: the example answers on N; a Ctrl-C to the
+    command stops the example too (it has its own process group)."""
+    with serving.start_process(
+        lambda port: [sys.executable, "-m", "workbook", "run", "ch01.time_wsgi",
+                      "--port", str(port)], name="workbook run") as command:
+        with urllib.request.urlopen(command.url + "/", timeout=10) as response:
+            assert isinstance(json.loads(response.read())["time"], float)
+        took = command.stop()
+    output = command.output()
+    assert took < 3, output
+    assert f"URL: {command.url}/" in output and "Try: curl -i" in output
+    assert f"Serving on http://127.0.0.1:{command.port}" in output  # the example's own line
+    assert serving.port_is_open(command.port) is False, "the example outlived the command"
+
+
+def test_run_starts_what_a_script_needs_first():
+    result = run_cli("run", "ch03.superheroes")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(started what it needs: SUPERHEROES_URL=http://127.0.0.1:" in result.stdout
+    assert "Madame Uppercut is over 30\nEternal Flame is over 30\n" in result.stdout

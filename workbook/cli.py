@@ -5,22 +5,19 @@
     workbook try ID
     workbook check [CHAPTER|ID ...]
     workbook readme
+    workbook bench [--quick] [...]      (python -m ch01_wsgi_async.bench)
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 
-from workbook import catalogue, probes, procs
-from workbook.catalogue import Example, UnknownExample
+from workbook import catalogue, probes, serving
+from workbook.catalogue import Example, UnknownExample, ch01
 
 
 def _describe_run(ex: Example) -> str:
@@ -54,6 +51,10 @@ def markdown_table(examples: list[Example]) -> str:
              "|---|---|---|---|---|"]
     for e in examples:
         how = f"`{e.run_line()}`"
+        if e.needs:
+            # The servers it talks to come first (their default ports are the example's default URLs).
+            first = [catalogue.get(needed).run_line() for needed, _ in e.needs.values()]
+            how = " and ".join(f"`{line}`" for line in first) + " then " + how
         if e.kind == "server":
             how += f" then `curl -i http://127.0.0.1:{e.port}{e.probes[0].path if e.probes else '/'}`"
         lines.append(f"| `{e.id}` | [{e.file}]({e.file}) | {e.kind} | {e.summary} | {how} |")
@@ -79,6 +80,10 @@ def cmd_readme(args) -> int:
     start, end = text.index(README_START), text.index(README_END) + len(README_END)
     path.write_text(text[:start] + readme_block() + text[end:], encoding="utf-8")
     print(f"rewrote the example table in {path}")
+    from workbook import readme  # the chapter READMEs' generated blocks
+
+    for changed in readme.write_all():
+        print(f"rewrote the generated blocks in {changed}")
     return 0
 
 
@@ -100,29 +105,36 @@ def cmd_run(args) -> int:
     if reason:
         print(f"{ex.id} cannot run here: {reason}", file=sys.stderr)
         return 2
-    env = procs.example_env(ex, args.port or ex.port)
-    cmd = procs.python_command(ex)
+    port = args.port or ex.port
     if ex.kind == "server":
-        port = args.port or ex.port
-        url = f"http://127.0.0.1:{port}"
-        print(f"Running {ex.id}: {ex.run_line()}  (PORT={port})")
-        print(f"URL: {url}/")
-        for probe in ex.probes[:3]:
-            print("Try: " + curl_line(url, probe))
-        print("Ctrl-C stops it.\n", flush=True)
+        print(f"Running {ex.id}: {ex.run_line()}  (PORT={port})", flush=True)
     else:
         print(f"Running {ex.id}: {ex.run_line()}\n", flush=True)
-    process = subprocess.Popen(cmd, cwd=catalogue.ROOT, env=env)
+    with serving.needed_servers(ex) as needs_env:
+        for var, value in needs_env.items():
+            print(f"(started what it needs: {var}={value})", flush=True)
+        return _run_in_terminal(ex, port, needs_env)
+
+
+def _run_in_terminal(ex: Example, port: int | None, env: dict[str, str]) -> int:
+    # Its output goes straight to this terminal; it is ready once it answers.
+    served = serving.start_process(
+        serving.python_command(ex), name=ex.id, port=port,
+        env=serving.example_env(ex, extra=env),
+        ready_path=ex.ready_path if ex.kind == "server" else None, capture=False)
     try:
-        return process.wait()
+        if ex.kind == "server":
+            print(f"\nURL: {served.url}/")
+            for probe in ex.probes[:3]:
+                print("Try: " + curl_line(served.url, probe))
+            print("Ctrl-C stops it.\n", flush=True)
+        return served.process.wait()
     except KeyboardInterrupt:
-        # Ctrl-C reached both of us; give the example its own chance to stop cleanly.
-        try:
-            process.send_signal(signal.SIGINT)
-            return process.wait(timeout=3)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            return process.wait()
+        # The example has its own process group: pass the Ctrl-C on, by PID.
+        served.stop()
+        return served.process.returncode
+    finally:
+        served.stop()
 
 
 def cmd_try(args) -> int:
@@ -132,11 +144,11 @@ def cmd_try(args) -> int:
         print(f"{ex.id} cannot run here: {reason}", file=sys.stderr)
         return 2
     if ex.kind == "script":
-        result = procs.run_script(ex)
+        result = serving.run_script(ex)
         print(f"$ {ex.run_line()}\n{result.stdout}{result.stderr}")
         return result.returncode
     failures = 0
-    with procs.running(ex) as server:
+    with serving.running(ex) as server:
         print(f"{ex.id} is serving on {server.url}/ "
               f"(PID {server.pid}, ready in {server.startup_seconds:.2f} s)\n")
         for probe in ex.probes:
@@ -155,7 +167,7 @@ def check_example(ex: Example) -> tuple[str, float, str]:
         return "SKIP", 0.0, reason
     try:
         if ex.kind == "script":
-            result = procs.run_script(ex)
+            result = serving.run_script(ex)
             missing = [s for s in ex.stdout_contains if s not in result.stdout]
             problems = []
             if result.returncode != 0:
@@ -164,7 +176,7 @@ def check_example(ex: Example) -> tuple[str, float, str]:
                 problems.append(f"output lacks {missing}")
             detail = "; ".join(problems) or f"{len(ex.stdout_contains)} output checks"
             return ("FAIL" if problems else "PASS"), time.monotonic() - started, detail
-        with procs.running(ex) as server:
+        with serving.running(ex) as server:
             results = [probes.send(server.url, p) for p in ex.probes]
         bad = [r for r in results if not r.ok]
         if bad:
@@ -172,7 +184,7 @@ def check_example(ex: Example) -> tuple[str, float, str]:
                                for r in bad)
             return "FAIL", time.monotonic() - started, detail
         return "PASS", time.monotonic() - started, f"{len(results)} probes"
-    except procs.ServerFailed as exc:
+    except serving.ServerFailed as exc:
         return "FAIL", time.monotonic() - started, str(exc).splitlines()[0]
 
 
@@ -203,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--markdown", action="store_true", help="the README's example table")
     p.set_defaults(func=cmd_list)
-    p = sub.add_parser("readme", help="rewrite the README's example table from the catalogue")
+    p = sub.add_parser("readme", help="rewrite the generated tables of every README (examples, errata, 繁體 key points)")
     p.set_defaults(func=cmd_readme)
     p = sub.add_parser("run", help="run an example as a learner would")
     p.add_argument("id")
@@ -215,21 +227,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="run the probes of every selected example")
     p.add_argument("selectors", nargs="*", metavar="CHAPTER|ID")
     p.set_defaults(func=cmd_check)
-    # Optional subcommands registered by other modules (e.g. bench) live here.
-    for name in ("workbook.bench",):
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).register(sub)
+    # Listed for --help; main() hands every bench argument to the chapter's module.
+    sub.add_parser("bench", add_help=False,
+                   help="chapter 1's services measured side by side (workbook bench --help)")
     return parser
 
 
+def exec_bench(argv: list[str]):
+    """``workbook bench ARGS`` becomes ``python -m ch01_wsgi_async.bench ARGS``.
+
+    The benchmark lives with its lesson in chapter 1, and workbook/ imports no
+    chapter, so it runs as its own module. exec, not a child process: same PID,
+    so Ctrl-C and SIGTERM reach the bench itself, which stops every server it
+    started; its exit code is the command's.
+    """
+    argv_ = [sys.executable, "-m", ch01.BENCH_MODULE, *argv]
+    os.execve(sys.executable, argv_, serving.child_env())
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:
+        exec_bench(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except UnknownExample as exc:
         print(f"workbook: {exc.args[0]}", file=sys.stderr)
         return 2
-    except procs.ServerFailed as exc:
+    except serving.ServerFailed as exc:
         print(f"workbook: {exc}", file=sys.stderr)
         return 1
 

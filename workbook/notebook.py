@@ -6,8 +6,8 @@ In a notebook::
     nb.setup()                                  # the workbook's root importable
     server = nb.start("ch01.time_gevent")       # a catalogue example as a process
     with nb.started("ch01.time_twisted") as s:  # ... stopped when the block ends
-    live = await nb.serve_asgi(app)             # an ASGI app on the kernel's own loop
-    web = await nb.serve_aiohttp(aiohttp_app)   # an aiohttp app on the kernel's own loop
+    live = await nb.serve(app)                  # an app (ASGI, WSGI, aiohttp) on the kernel's loop
+    await live.stop()                           # ... stopped (in-loop: awaited)
     await nb.tour("ch02.session")               # its catalogue requests, served on the loop
     await nb.check("the fix works", some_test)  # prints PASS or NOT YET
     await nb.stop_all()                         # last cell: everything stopped
@@ -26,20 +26,16 @@ From a shell::
 from __future__ import annotations
 
 import argparse
-import asyncio
 import atexit
 import contextlib
 import importlib
 import inspect
 import os
-import socket
 import sys
-import time
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook import catalogue, probes, procs
+from workbook import catalogue, probes, serving
 from workbook.catalogue import ROOT
 
 PASS = "PASS"
@@ -49,10 +45,10 @@ NOT_YET = "NOT YET"
 # a notebook started, so it can prove they were all stopped.
 PID_LOG_ENV = "WORKBOOK_NOTEBOOK_PIDS"
 
-_processes: list[procs.Server] = []
+_processes: list[serving.Served] = []
 _resources = contextlib.ExitStack()  # embedded databases and the like
 _databases: list[str] = []
-_in_loop: list[LiveServer] = []
+_in_loop: list[serving.Served] = []
 
 
 def setup() -> Path:
@@ -71,13 +67,13 @@ def _log_pid(pid: int) -> None:
             f.write(f"{pid}\n")
 
 
-def start(example_id: str, env: dict | None = None, timeout: float = 30.0) -> procs.Server:
+def start(example_id: str, env: dict | None = None, timeout: float = 30.0) -> serving.Served:
     """Start a catalogue server example as a process on a free port, ready to answer.
 
     Blocking, but only for the process's start-up: the kernel's loop has
     nothing else to serve meanwhile.
     """
-    server = procs.start_server(catalogue.get(example_id), env=env, timeout=timeout)
+    server = serving.start_example(catalogue.get(example_id), env=env, timeout=timeout)
     _processes.append(server)
     _log_pid(server.pid)
     return server
@@ -95,7 +91,7 @@ def started(example_id: str, env: dict | None = None, timeout: float = 30.0):
 
 def run(example_id: str, env: dict | None = None, timeout: float | None = None):
     """Run a catalogue script example to the end; returns its ScriptResult."""
-    return procs.run_script(catalogue.get(example_id), env=env, timeout=timeout)
+    return serving.run_script(catalogue.get(example_id), env=env, timeout=timeout)
 
 
 def postgres() -> str:
@@ -125,105 +121,26 @@ atexit.register(stop_processes)
 
 # -- servers on the kernel's own event loop ------------------------------------------
 
-@dataclass
-class LiveServer:
-    """A server running as a task on this event loop (the notebook kernel's)."""
+async def serve(app, name: str | None = None, timeout: float = 10.0) -> serving.Served:
+    """Serve an app on this loop (the kernel's): aiohttp, ASGI (Quart, ...) or WSGI.
 
-    name: str
-    port: int
-    _stop: object = field(repr=False, default=None)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    async def stop(self) -> None:
-        if self._stop is not None:
-            stop, self._stop = self._stop, None
-            await stop()
-        with contextlib.suppress(ValueError):
-            _in_loop.remove(self)
-
-
-def _listening_socket() -> socket.socket:
-    # Bound to port 0 and handed to the server: no race for the port.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    return sock
-
-
-async def serve_asgi(app, name: str | None = None, timeout: float = 10.0) -> LiveServer:
-    """Serve an ASGI app (Quart, ...) with Hypercorn on the running loop; returns once it answers.
-
-    A WSGI callable works too: Hypercorn sees which it is and runs WSGI in threads.
+    Returns once it answers; ``await served.stop()`` (or ``stop_all()``) stops it.
     """
-    from hypercorn.asyncio import serve
-    from hypercorn.config import Config
-
-    sock = _listening_socket()
-    port = sock.getsockname()[1]
-    config = Config()
-    # Hypercorn closes the socket it is given, so it gets a duplicate of ours.
-    config.bind = [f"fd://{os.dup(sock.fileno())}"]
-    config.accesslog = None
-    config.loglevel = "WARNING"  # no "Running on" line; server errors still show
-    config.graceful_timeout = 1.0
-    stopping = asyncio.Event()
-    task = asyncio.get_running_loop().create_task(
-        serve(app, config, shutdown_trigger=stopping.wait)
-    )
-
-    async def stop() -> None:
-        stopping.set()
-        try:
-            await asyncio.wait_for(task, timeout=5)
-        except (TimeoutError, asyncio.CancelledError):
-            task.cancel()
-        finally:
-            sock.close()
-
-    live = LiveServer(name or type(app).__name__, port, stop)
-    _in_loop.append(live)
-    await _until_answers(live, task, timeout)
-    return live
+    served = await serving.serve_in_loop(app, name=name, timeout=timeout)
+    _in_loop.append(served)
+    return served
 
 
-async def serve_aiohttp(app, name: str | None = None) -> LiveServer:
-    """Serve an ``aiohttp.web.Application`` with AppRunner on the running loop."""
-    from aiohttp import web
-
-    runner = web.AppRunner(app)
-    await runner.setup()
-    sock = _listening_socket()
-    site = web.SockSite(runner, sock)
-    await site.start()
-    live = LiveServer(name or "aiohttp app", sock.getsockname()[1], runner.cleanup)
-    _in_loop.append(live)
-    return live
-
-
-async def _until_answers(live: LiveServer, task: asyncio.Task, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if task.done():
-            task.result()  # raises the server's own error
-            raise RuntimeError(f"{live.name} stopped before answering")
-        with contextlib.suppress(OSError):
-            _, writer = await asyncio.open_connection("127.0.0.1", live.port)
-            writer.close()
-            return
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{live.name} did not answer within {timeout} s")
-        await asyncio.sleep(0.02)  # polling interval, not synchronisation
+# The names the notebooks use; the same function sees which kind of app it is given.
+serve_asgi = serve
+serve_aiohttp = serve
 
 
 async def stop_all() -> None:
     """Stop everything this kernel started: in-loop servers and processes."""
-    in_loop = len(_in_loop)
-    for live in list(_in_loop):
-        await live.stop()
+    in_loop = sum(live.is_running for live in _in_loop)
+    while _in_loop:
+        await _in_loop.pop().aclose()  # harmless for one already stopped
     databases = len(_databases)
     processes = stop_processes()
     message = f"stopped {in_loop} in-loop server(s) and {processes} process(es)"
@@ -258,14 +175,10 @@ async def tour(example_id: str, show_headers: tuple[str, ...] = ()) -> None:
     printing them all) if an answer is not what the catalogue documents.
     """
     import httpx
-    from aiohttp import web
 
     example = catalogue.get(example_id)
     app = app_of(example_id)
-    if isinstance(app, web.Application):
-        live = await serve_aiohttp(app, name=example_id)
-    else:
-        live = await serve_asgi(app, name=example_id)
+    live = await serve(app, name=example_id)
     wrong = []
     try:
         async with httpx.AsyncClient(base_url=live.url) as http:
@@ -292,7 +205,7 @@ async def tour(example_id: str, show_headers: tuple[str, ...] = ()) -> None:
                 if problems:
                     wrong.append(f"{probe.method} {probe.path}: {'; '.join(problems)}")
     finally:
-        await live.stop()
+        await live.aclose()
     assert not wrong, f"{example_id} did not answer as documented: {wrong}"
 
 

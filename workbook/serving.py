@@ -1,17 +1,22 @@
 """The one serving toolkit: start a server, wait until it answers, stop it.
 
-Examples never import this module; they stay as plain as the book's code.
-The harness runs them the way a learner does (``python chNN_x/file.py``, with
-``PORT`` in the environment), waits until they answer, and stops them by PID.
+Plain examples never import this module; they stay as plain as the book's
+code. The harness runs them the way a learner does (``python chNN_x/file.py``,
+with ``PORT`` in the environment), waits until they answer, and stops them by
+PID. Notebooks and async tests serve an app object on their own event loop.
 
 - ``start_process(argv, name=...)``: any command that serves HTTP on ``$PORT``;
 - ``start_example(example)``: a catalogue example, as a learner runs it;
-- ``running(...)``: either of them as a ``with`` block;
-- ``Served``: the one handle (``url``, ``port``, ``pid``, ``output()``, ``stop()``).
+- ``running(example)``: the same as a ``with`` block;
+- ``await serve_in_loop(app)``: an ASGI, WSGI or aiohttp app on the running loop;
+- ``serve_in_thread(app)``: the same for synchronous code, on a loop in a thread;
+- ``Served``: the one handle for all of them (``url``, ``port``, ``stop()``;
+  ``await served.aclose()`` or ``async with`` from async code).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -19,13 +24,15 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbook import catalogue
 from workbook.catalogue import ROOT, Example
 
 DEFAULT_READY_TIMEOUT = 60.0  # generous: CI has two cores and runs tests in parallel
@@ -55,35 +62,76 @@ class ServerFailed(RuntimeError):
 
 @dataclass
 class Served:
-    """A running server, with its URL and its captured output."""
+    """A running server: where it answers, what it printed, how to stop it.
+
+    Three kinds, one handle:
+
+    - a process (``start_process``, ``start_example``): ``pid``, ``output()``,
+      ``stop()`` by PID; also a ``with`` block;
+    - in this event loop (``serve_in_loop``): ``await served.aclose()``, or
+      ``await served.stop()`` (stop() hands back the awaitable), or ``async with``;
+    - on a loop in a thread (``serve_in_thread``): ``stop()``, or a ``with`` block.
+
+    ``await served.aclose()`` and ``async with`` work for every kind.
+    """
 
     name: str
-    process: subprocess.Popen
     port: int
+    process: subprocess.Popen | None = None  # None: served inside this Python process
     host: str = "127.0.0.1"
     log_path: Path | None = None
     startup_seconds: float = 0.0
     _log_file: object = field(default=None, repr=False)
     _final_output: str | None = field(default=None, repr=False)
+    _close_in_loop: Callable[[], Awaitable[None]] | None = field(default=None, repr=False)
+    _close_thread: Callable[[], None] | None = field(default=None, repr=False)
+    _in_loop: bool = field(default=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._in_loop = self._close_in_loop is not None
 
     @property
-    def pid(self) -> int:
-        return self.process.pid
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None else None
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
+    @property
+    def in_loop(self) -> bool:
+        """Served by this Python process's running event loop (not a process, not a thread)."""
+        return self._in_loop
+
+    @property
+    def is_running(self) -> bool:
+        if self.process is not None:
+            return self.process.poll() is None
+        return self._close_in_loop is not None or self._close_thread is not None
+
     def output(self) -> str:
-        """Everything the server printed so far (kept after stop())."""
+        """Everything a process printed so far (kept after stop()); "" when in-process."""
         if self._final_output is not None:
             return self._final_output
         if self.log_path and self.log_path.exists():
             return self.log_path.read_text(encoding="utf-8", errors="replace")
         return ""
 
-    def stop(self, grace: float = 3.0) -> float:
-        """Stop by PID: SIGINT (Ctrl-C), then SIGTERM, then SIGKILL. Returns seconds taken."""
+    def stop(self, grace: float = 3.0):
+        """Stop it. A process: SIGINT (Ctrl-C), SIGTERM, SIGKILL by PID; returns seconds taken.
+
+        In-loop, this returns the awaitable ``aclose()``: ``await served.stop()``.
+        Stopping twice is harmless.
+        """
+        if self._in_loop:
+            return self.aclose()
+        started = time.monotonic()
+        if self._close_thread is not None:
+            close, self._close_thread = self._close_thread, None
+            close()
+            return time.monotonic() - started
+        if self.process is None:
+            return 0.0
         took = stop_process(self.process, grace=grace)
         if self._log_file is not None:
             # Keep what it said for the caller, and leave no log file behind in /tmp.
@@ -94,11 +142,27 @@ class Served:
                 self.log_path.unlink(missing_ok=True)
         return took
 
+    async def aclose(self) -> None:
+        """Stop it from async code, whatever its kind (a process is stopped off the loop)."""
+        if self._close_in_loop is not None:
+            close, self._close_in_loop = self._close_in_loop, None
+            await close()
+        elif self.process is not None or self._close_thread is not None:
+            await asyncio.to_thread(self.stop)
+
     def __enter__(self) -> Served:
+        if self.in_loop:
+            raise TypeError(f"{self.name} runs on the event loop: use 'async with'")
         return self
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+    async def __aenter__(self) -> Served:
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.aclose()
 
 
 def stop_process(process: subprocess.Popen, grace: float = 3.0,
@@ -192,36 +256,45 @@ def wait_until_answers(url: str, process: subprocess.Popen | None = None,
 _BIND_ERRORS = ("address already in use", "errno 98", "eaddrinuse", "couldn't listen")
 
 
-def start_process(argv: list[str], *, name: str, port: int | None = None,
-                  env: Mapping[str, str] | None = None, ready_path: str = "/",
-                  cwd: Path = ROOT, timeout: float = DEFAULT_READY_TIMEOUT,
-                  retries: int = 3, max_interval: float = 0.25) -> Served:
+def start_process(argv: list[str] | Callable[[int], list[str]], *, name: str,
+                  port: int | None = None, env: Mapping[str, str] | None = None,
+                  ready_path: str | None = "/", cwd: Path = ROOT,
+                  timeout: float = DEFAULT_READY_TIMEOUT, retries: int = 3,
+                  max_interval: float = 0.25, capture: bool = True) -> Served:
     """Start ``argv`` with ``PORT`` in its environment and wait until it answers.
 
     ``env`` is the whole environment (see ``child_env``); ``PORT`` is added.
     With no ``port``, picks a free one and retries on a bind failure (the race
-    between picking a port and binding it).
+    between picking a port and binding it). ``argv`` may be a function of the
+    port, for a server that reads its port from somewhere else (nginx's config).
+    ``ready_path=None`` waits for nothing; ``capture=False`` lets the output go
+    to this terminal (``workbook run``).
     """
     base_env = dict(env) if env is not None else child_env()
     attempt = 0
     while True:
         attempt += 1
         chosen = port or free_port()
-        log = tempfile.NamedTemporaryFile(
-            "w+", prefix=f"{name}-", suffix=".log", delete=False
-        )
+        command = argv(chosen) if callable(argv) else argv
+        log = (tempfile.NamedTemporaryFile("w+", prefix=f"{name}-", suffix=".log", delete=False)
+               if capture else None)
         started = time.monotonic()
         process = subprocess.Popen(
-            argv,
+            command,
             cwd=cwd,
             env={**base_env, "PORT": str(chosen)},
             stdin=subprocess.DEVNULL,
             stdout=log,
-            stderr=subprocess.STDOUT,
+            stderr=subprocess.STDOUT if capture else None,
+            # Its own process group: stop() signals the group, so nothing it spawns
+            # outlives it (and a terminal's Ctrl-C reaches it only through stop()).
             start_new_session=True,
             preexec_fn=_default_sigint,
         )
-        server = Served(name, process, chosen, log_path=Path(log.name), _log_file=log)
+        server = Served(name, chosen, process, log_path=Path(log.name) if log else None,
+                        _log_file=log)
+        if ready_path is None:
+            return server
         try:
             wait_until_answers(server.url + ready_path, process, timeout, max_interval)
         except ServerFailed as exc:
@@ -231,7 +304,7 @@ def start_process(argv: list[str], *, name: str, port: int | None = None,
                     and any(s in output.lower() for s in _BIND_ERRORS)):
                 continue
             raise ServerFailed(
-                f"{name} ({' '.join(argv)}, PORT={chosen}): {exc}\n"
+                f"{name} ({' '.join(command)}, PORT={chosen}): {exc}\n"
                 f"--- its output ---\n{output}"
             ) from None
         server.startup_seconds = time.monotonic() - started
@@ -259,6 +332,185 @@ def running(example: Example, port: int | None = None,
         yield server
 
 
+# -- in this process: an app object on an event loop ---------------------------------
+
+def _listening_socket(port: int | None = None) -> socket.socket:
+    """Bound and listening before any server runs: no race for the port, and a
+    client that connects early simply waits in the backlog. Port 0 (or None):
+    the OS picks a free one; a taken ``port`` raises OSError."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port or 0))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _is_aiohttp(app) -> bool:
+    if not type(app).__module__.startswith("aiohttp"):
+        return False
+    from aiohttp import web
+
+    return isinstance(app, web.Application)
+
+
+async def _serve_aiohttp(app, sock: socket.socket) -> Callable[[], Awaitable[None]]:
+    from aiohttp import web
+
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()  # runs the app's on_startup
+    await web.SockSite(runner, sock).start()  # serving from here on
+
+    async def close() -> None:
+        await runner.cleanup()
+        sock.close()
+
+    return close
+
+
+async def _serve_hypercorn(app, sock: socket.socket, name: str, ready_path: str | None,
+                           timeout: float) -> Callable[[], Awaitable[None]]:
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    config = Config()
+    # Hypercorn closes the socket it is given, so it gets a duplicate of ours.
+    config.bind = [f"fd://{os.dup(sock.fileno())}"]
+    config.accesslog = None
+    config.loglevel = "WARNING"  # no "Running on" line; server errors still show
+    config.graceful_timeout = 1.0
+    stopping = asyncio.Event()
+    # Hypercorn sees whether the app is ASGI or WSGI (WSGI runs in threads).
+    task = asyncio.get_running_loop().create_task(
+        serve(app, config, shutdown_trigger=stopping.wait))
+
+    async def close() -> None:
+        stopping.set()
+        try:
+            await asyncio.wait_for(task, timeout=5)
+        except (TimeoutError, asyncio.CancelledError):
+            task.cancel()
+        finally:
+            sock.close()
+
+    if ready_path is not None:
+        try:
+            await _until_answers(task, sock.getsockname()[1], ready_path, name, timeout)
+        except BaseException:
+            await close()
+            raise
+    return close
+
+
+async def _first_answer(port: int, path: str) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                     "Connection: close\r\n\r\n".encode())
+        await writer.drain()
+        await reader.read()  # the whole answer, whatever its status
+    finally:
+        writer.close()
+
+
+async def _until_answers(task: asyncio.Task, port: int, path: str, name: str,
+                         timeout: float) -> None:
+    """Wait for one HTTP answer, or fail at once with the server's own error."""
+    probe = asyncio.ensure_future(_first_answer(port, path))
+    done, _ = await asyncio.wait({probe, task}, timeout=timeout,
+                                 return_when=asyncio.FIRST_COMPLETED)
+    if probe in done and probe.exception() is None:
+        return
+    probe.cancel()
+    if task.done():
+        task.result()  # raises the server's own error (a failing before_serving, say)
+        raise ServerFailed(f"{name} stopped before answering")
+    if probe in done:
+        raise ServerFailed(f"{name}: {probe.exception()!r} before answering")
+    raise ServerFailed(f"{name} did not answer within {timeout:.0f} s")
+
+
+async def serve_in_loop(app, *, name: str | None = None, port: int | None = None,
+                        ready_path: str | None = "/", timeout: float = 10.0) -> Served:
+    """Serve ``app`` on the running event loop; return once it answers.
+
+    ``app``: an ``aiohttp.web.Application`` (served by aiohttp's AppRunner), or
+    an ASGI app (Quart, ...) or a WSGI callable (served by Hypercorn). On a
+    free port unless ``port`` is given (then OSError if it is taken). Stop it
+    with ``await served.aclose()``; ``async with await serve_in_loop(app) as
+    served:`` does that at the end of the block.
+    """
+    label = name or type(app).__name__
+    sock = _listening_socket(port)
+    bound = sock.getsockname()[1]
+    started = time.monotonic()
+    try:
+        if _is_aiohttp(app):
+            close = await _serve_aiohttp(app, sock)
+        else:
+            close = await _serve_hypercorn(app, sock, label, ready_path, timeout)
+    except BaseException:
+        sock.close()
+        raise
+    return Served(label, bound, startup_seconds=time.monotonic() - started,
+                  _close_in_loop=close)
+
+
+def serve_in_thread(app, *, name: str | None = None, port: int | None = None,
+                    ready_path: str | None = "/", timeout: float = 10.0) -> Served:
+    """``serve_in_loop`` for synchronous code: the app on its own loop in a thread.
+
+    ``with serve_in_thread(wsgi_app) as served: requests.get(served.url)``.
+    """
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True,
+                              name=f"serving {name or type(app).__name__}")
+    thread.start()
+
+    def end_loop() -> None:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+        loop.close()
+
+    try:
+        inner = asyncio.run_coroutine_threadsafe(
+            serve_in_loop(app, name=name, port=port, ready_path=ready_path, timeout=timeout),
+            loop).result(timeout + 5)
+    except BaseException:
+        end_loop()
+        raise
+
+    def close() -> None:
+        asyncio.run_coroutine_threadsafe(inner.aclose(), loop).result(10)
+        end_loop()
+
+    return Served(inner.name, inner.port, startup_seconds=inner.startup_seconds,
+                  _close_thread=close)
+
+
+# -- for fault tests: what a dead or hung dependency looks like ------------------------
+
+def dead_url() -> str:
+    """A loopback URL nobody listens on (a port the OS just gave us, now closed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@contextlib.contextmanager
+def silent_listener() -> Iterator[str]:
+    """A port that accepts connections and never answers: a hung dependency."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+# -- scripts ----------------------------------------------------------------------------
+
 @dataclass
 class ScriptResult:
     returncode: int
@@ -267,9 +519,29 @@ class ScriptResult:
     seconds: float
 
 
+@contextlib.contextmanager
+def needed_servers(example: Example) -> Iterator[dict[str, str]]:
+    """Start the servers an example needs (its catalogue ``needs``), stop them after.
+
+    Yields the environment that points the example at them: {ENV_VAR: url + path}.
+    """
+    with contextlib.ExitStack() as stack:
+        env = {}
+        for var, (needed, path) in example.needs.items():
+            served = stack.enter_context(start_example(catalogue.get(needed)))
+            env[var] = served.url + path
+        yield env
+
+
 def run_script(example: Example, env: Mapping[str, str] | None = None,
                timeout: float | None = None) -> ScriptResult:
-    """Run a script example as a process; its output comes back as text."""
+    """Run a script example as a process (its needed servers first); its output as text."""
+    with needed_servers(example) as needs_env:
+        return _run_script(example, {**needs_env, **(env or {})}, timeout)
+
+
+def _run_script(example: Example, env: Mapping[str, str],
+                timeout: float | None) -> ScriptResult:
     started = time.monotonic()
     process = subprocess.Popen(
         python_command(example),

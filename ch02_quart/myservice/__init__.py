@@ -8,6 +8,10 @@ Hypercorn::
 or as a module (Hypercorn started from Python, ``PORT`` overrides 8120)::
 
     python -m ch02_quart.myservice
+
+or through the skeleton's Makefile (``make help`` lists install, test, lint, run)::
+
+    make -C ch02_quart/myservice run
 """
 
 from ch02_quart.myservice.app import create_app

@@ -1,7 +1,7 @@
 """Run myservice with Hypercorn: ``python -m ch02_quart.myservice``.
 
 What it shows: serving an app factory's product with Hypercorn from Python,
-with a clean stop on Ctrl-C or SIGTERM (Hypercorn's ``shutdown_trigger``).
+with a clean stop on Ctrl-C or SIGTERM (Hypercorn's own signal handlers).
 
 Run it:   python -m ch02_quart.myservice        (PORT=8120 by default)
    or:    hypercorn "ch02_quart.myservice:create_app()" --bind 127.0.0.1:8120

@@ -18,6 +18,7 @@ Change:   POST /_standin/config {"delay": 0.5, "fail_status": 503}; GET /_standi
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from datetime import UTC, datetime
 
@@ -68,6 +69,9 @@ async def search(request: web.Request) -> web.Response:
     name = request.query.get("name", "").strip().lower()
     if not name:
         return error("Parameter 'name' is required")
+    count = request.query.get("count", "10")
+    if not (count.isascii() and count.isdigit() and 1 <= int(count) <= 100):
+        return error("Parameter 'count' must be a whole number from 1 to 100")
     found = [
         {"id": i + 1, "name": city, "latitude": lat, "longitude": lon, "country": country,
          "timezone": "UTC"}
@@ -76,7 +80,7 @@ async def search(request: web.Request) -> web.Response:
     # Open-Meteo leaves "results" out entirely when nothing matches.
     body = {"generationtime_ms": 0.1}
     if found:
-        body["results"] = found[: int(request.query.get("count", "10") or 10)]
+        body["results"] = found[: int(count)]
     return web.json_response(body)
 
 
@@ -106,14 +110,19 @@ async def read_requests(request: web.Request) -> web.Response:
 
 async def configure(request: web.Request) -> web.Response:
     try:
-        body = await request.json()
-        delay = float(body.get("delay", 0))
-        fail_status = body.get("fail_status")
-        fail_status = int(fail_status) if fail_status else None
-    except (ValueError, TypeError, AttributeError):
+        body = json.loads(await request.read())
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, absurdly deep
+        body = None
+    delay = body.get("delay", 0) if isinstance(body, dict) else None
+    fail_status = body.get("fail_status") if isinstance(body, dict) else None
+    # Numbers only (true is not 1), a delay a test can wait for, a status HTTP has.
+    good_delay = type(delay) in (int, float) and 0 <= delay <= 60
+    good_status = fail_status is None or (type(fail_status) is int and 400 <= fail_status <= 599)
+    if not (good_delay and good_status):
         return web.json_response(
-            {"error": True, "reason": 'expected {"delay": seconds, "fail_status": code or null}'},
-            status=400)
+            {"error": True, "reason": 'expected {"delay": 0 to 60 seconds, '
+                                      '"fail_status": 400 to 599 or null}'}, status=400)
+    delay = float(delay)
     request.app[STATE].update(delay=delay, fail_status=fail_status)
     return web.json_response({"delay": delay, "fail_status": fail_status})
 

@@ -25,6 +25,7 @@ HELP = (
     "• services: what is switched on"
 )
 HINT = "Sorry, I don't know {!r}. Try \"help\"."
+ECHO_LIMIT = 200  # characters of an unknown message said back (Slack refuses ~4,000+)
 
 MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
 
@@ -40,6 +41,11 @@ class Result:
 def clean(text: str) -> str:
     """Drop the ``<@U123>`` mentions Slack puts in the text, and spare spaces."""
     return " ".join(MENTION.sub(" ", text or "").split())
+
+
+def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
+    """At most ``limit`` characters; a cut text ends with an ellipsis."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def parse(text: str) -> tuple[str, str]:
@@ -78,7 +84,7 @@ async def dispatch(text: str, user_id: int, sessions: async_sessionmaker[AsyncSe
         lines = [f"• {s.name}: {'on' if s.enabled else 'off'} ({s.description})" for s in rows]
         return Result("services", "ok", "\n".join(lines) or "No services yet.")
     if not command:
-        return Result("unknown", "unknown", HINT.format(arg) if arg else 'Try "help".')
+        return Result("unknown", "unknown", HINT.format(shorten(arg)) if arg else 'Try "help".')
     service = SERVICE_OF[command]
     async with sessions() as session:
         enabled = await session.scalar(select(Service.enabled).where(Service.name == service))

@@ -1,27 +1,27 @@
 """The Jeeves app factory: one Slack events endpoint, the work done in the background.
 
 Slack wants an answer within 3 seconds and retries otherwise, so the endpoint
-only checks the request (signature, shape, not seen before) and acknowledges;
-the reply is worked out and sent by a background task, which logs the outcome.
+only checks the request (signature, shape), stores the event (with its
+"seen" marker, in one transaction) and acknowledges; the reply is worked out,
+sent once and logged by a background job (``jobs.handle_event``), which
+``runners.py`` runs here or in Celery workers. A crash loses no stored event.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from dataclasses import dataclass
 
 import aiohttp
-from quart import Quart, current_app, request
+from quart import Quart, request
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from werkzeug.exceptions import HTTPException
 
-from . import jobs, slack
+from . import jobs, payloads, runners, slack
 from .config import Settings, from_env
-from .models import SeenEvent, init_db, make_engine, make_sessionmaker
+from .models import PendingEvent, init_db, make_engine, make_sessionmaker
 from .weather import WeatherClient
 
 log = logging.getLogger("jeeves")
@@ -67,6 +67,14 @@ def create_app(settings: Settings | None = None) -> Quart:
         await res.http.close()
         await res.engine.dispose()
 
+    @app.before_request
+    async def refuse_while_stopping():
+        # Set by `jeeves serve` on Ctrl-C/SIGTERM: a request already in progress
+        # finishes; one that starts now is told to come back (Slack retries a 503).
+        if app.config.get("JEEVES_STOPPING"):
+            return {"ok": False, "error": "shutting down: try again shortly"}, 503, {
+                "Retry-After": "5"}
+
     @app.errorhandler(HTTPException)
     async def http_error(exc: HTTPException):
         return {"ok": False, "error": exc.name, "message": exc.description}, exc.code
@@ -86,11 +94,9 @@ def create_app(settings: Settings | None = None) -> Quart:
         except slack.BadSignature as exc:
             return {"ok": False, "error": str(exc)}, 401
         try:
-            payload = json.loads(body)
-        except ValueError:
-            return bad_request("body is not JSON")
-        if not isinstance(payload, dict):
-            return bad_request("body is not a JSON object")
+            payload = payloads.load_object(body)  # not UTF-8, not JSON, too deep: 400
+        except payloads.BadPayload as exc:
+            return bad_request(str(exc))
         kind = payload.get("type")
         if kind == "url_verification":
             challenge = payload.get("challenge")
@@ -102,6 +108,8 @@ def create_app(settings: Settings | None = None) -> Quart:
         event, event_id = payload.get("event"), payload.get("event_id")
         if not isinstance(event, dict) or not isinstance(event_id, str) or not event_id:
             return bad_request("event_callback needs an event object and an event_id")
+        if len(event_id) > MAX_EVENT_ID:  # stored whole, compared whole: never a prefix
+            return bad_request(f"event_id longer than {MAX_EVENT_ID} characters")
         ignored = why_ignore(event)
         if ignored:
             return {"ok": True, "ignored": ignored}
@@ -110,21 +118,24 @@ def create_app(settings: Settings | None = None) -> Quart:
             return bad_request("event needs a user and a channel")
         text = event_text(event)
         res: Resources = app.extensions["jeeves"]
-        # Remember the event id before acknowledging: Slack retries (X-Slack-Retry-Num)
-        # carry the same event_id, and a second insert fails on the primary key.
-        try:
-            async with res.sessions.begin() as session:
-                session.add(SeenEvent(event_id=event_id[:64]))
-        except IntegrityError:
-            return {"ok": True, "duplicate": True}
         thread_ts = event.get("thread_ts") if isinstance(event.get("thread_ts"), str) else None
-        app.add_background_task(handle_message, event_id[:64], user, channel, text, thread_ts)
+        # Stored before Slack hears "ok": Slack retries (X-Slack-Retry-Num) carry the
+        # same event_id, and a retry of an event we have not finished is run again.
+        state = await jobs.accept_event(res.sessions, event_id, user, channel, text, thread_ts)
+        if state == "done":
+            return {"ok": True, "duplicate": True}
+        runners.runner(app).submit(event_id)
+        if state == "pending":
+            return {"ok": True, "pending": True}
         return {"ok": True}
 
     from .web import init_web  # pages, login, Slack OAuth and the JSON API (jeeves/web/)
     init_web(app, settings)
-    jobs.install(app)  # the periodic alerts (JEEVES_ALERT_INTERVAL), after open_resources
+    runners.install(app)  # recovery, housekeeping, alerts: after open_resources
     return app
+
+
+MAX_EVENT_ID = PendingEvent.__table__.c.event_id.type.length  # 64
 
 
 def bad_request(message: str):
@@ -165,14 +176,6 @@ def event_text(event: dict) -> str:
 
     walk(event.get("blocks") or [])
     return "".join(parts)
-
-
-async def handle_message(event_id: str, slack_user: str, channel: str, text: str,
-                         thread_ts: str | None) -> None:
-    """Work out the reply, send it, and log the outcome (the job lives in jobs.py;
-    with JEEVES_TASK_RUNNER=celery a Celery worker does it)."""
-    await jobs.handle_event(current_app._get_current_object(), event_id, slack_user, channel,
-                            text, thread_ts)
 
 
 async def wait_for_background_tasks(app: Quart) -> None:

@@ -79,10 +79,10 @@ def ping() -> str:
     return "pong"
 
 
-@app.task(name="jeeves.handle_message")
-def handle_message(event_id: str, slack_user: str, channel: str, text: str,
-                   thread_ts: str | None = None) -> str:
-    return run(jobs.handle_message, event_id, slack_user, channel, text, thread_ts)
+@app.task(name="jeeves.handle_event")
+def handle_event(event_id: str) -> str:
+    """Answer one Slack event Jeeves accepted (and stored): safe to run twice."""
+    return run(jobs.handle_event, event_id)
 
 
 @app.task(name="jeeves.weather_alert")

@@ -71,19 +71,19 @@ def serve(dev: bool) -> int:
     return 0
 
 
-async def start_standin(app: web.Application, port: int) -> tuple[web.AppRunner, str]:
-    """Serve a stand-in on this loop: its default port, or any free one if that is taken."""
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    for candidate in (port, 0):
-        try:
-            site = web.TCPSite(runner, "127.0.0.1", candidate)
-            await site.start()
-            host, bound = runner.addresses[-1][:2]
-            return runner, f"http://{host}:{bound}"
-        except OSError:
-            continue
-    raise RuntimeError("could not start a stand-in")
+async def start_standin(app: web.Application, port: int):
+    """Serve a stand-in on this loop: its default port, or any free one if that is taken.
+
+    Returns the workbook's ``Served`` handle (``.url``; ``await .aclose()`` stops it)
+    and its URL.
+    """
+    from workbook.serving import serve_in_loop
+
+    try:
+        served = await serve_in_loop(app, port=port)
+    except OSError:  # the default port is taken (another Jeeves?): any free one
+        served = await serve_in_loop(app)
+    return served, served.url
 
 
 async def serve_async(settings: config.Settings) -> None:
@@ -94,6 +94,7 @@ async def serve_async(settings: config.Settings) -> None:
 
     from .app import create_app
 
+    grace = graceful_timeout()
     for notice in settings.notices:
         print(f"development mode: {notice}", flush=True)
     runners = []
@@ -117,12 +118,26 @@ async def serve_async(settings: config.Settings) -> None:
     app = create_app(settings)
     hconfig = Config()
     hconfig.bind = [f"127.0.0.1:{settings.port}"]
-    hconfig.graceful_timeout = 1.0  # stop within the 2 s a learner waits for
+    # Requests in progress at Ctrl-C may finish within this; idle, Jeeves stops at once.
+    hconfig.graceful_timeout = grace
     hconfig.accesslog = None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def on_signal():
+        from .runners import jobs_in_flight
+
+        if stop.is_set():  # the second Ctrl-C: stop now, the stored events wait for us
+            print(f"Forced exit with {jobs_in_flight(app)} background job(s) unfinished: "
+                  "their events are stored and are answered at the next start.", flush=True)
+            os._exit(130)
+        app.config["JEEVES_STOPPING"] = True
+        print(f"Stopping: waiting for {jobs_in_flight(app)} background job(s) "
+              "(Ctrl-C again to force)", flush=True)
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, on_signal)
     print(f"Serving on {jeeves_url}/ (Slack events at {jeeves_url}/slack/events; Ctrl-C to stop)",
           flush=True)
     if runners:
@@ -131,7 +146,17 @@ async def serve_async(settings: config.Settings) -> None:
         await hypercorn_serve(app, hconfig, shutdown_trigger=stop.wait)
     finally:
         for runner in runners:
-            await runner.cleanup()
+            await runner.aclose()
+
+
+def graceful_timeout() -> float:
+    """``JEEVES_GRACEFUL_TIMEOUT``: seconds an HTTP request in progress at shutdown may take."""
+    raw = os.environ.get("JEEVES_GRACEFUL_TIMEOUT") or "10"
+    try:
+        return max(float(raw), 0.0)
+    except ValueError:
+        raise config.ConfigError(
+            f"JEEVES_GRACEFUL_TIMEOUT must be a number of seconds, not {raw!r}") from None
 
 
 def write_json(path: Path, data: dict) -> None:
@@ -231,6 +256,15 @@ async def init_db_command() -> int:
 
 
 def create_user(args) -> int:
+    from .accounts import MIN_PASSWORD, BadEmail, check_email
+
+    try:
+        # The same check and the same normal form as the web forms and the API: an
+        # admin created as Ada@Example.com logs in as ada@example.com.
+        email = check_email(args.email)
+    except BadEmail as exc:
+        print(f"jeeves: {args.email!r}: {exc}", file=sys.stderr)
+        return 2
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -238,15 +272,16 @@ def create_user(args) -> int:
         if getpass.getpass("Again: ") != password:
             print("jeeves: the passwords differ", file=sys.stderr)
             return 1
-    if len(password) < 8:
-        print("jeeves: a password needs at least 8 characters", file=sys.stderr)
+    if len(password) < MIN_PASSWORD:
+        print(f"jeeves: a password needs at least {MIN_PASSWORD} characters", file=sys.stderr)
         return 1
-    return asyncio.run(create_user_async(args.email, args.slack_id, args.admin, password))
+    return asyncio.run(create_user_async(email, args.slack_id, args.admin, password))
 
 
 async def create_user_async(email: str, slack_id: str | None, admin: bool, password: str) -> int:
     from sqlalchemy.exc import IntegrityError
 
+    from .accounts import find_by_email
     from .models import User, init_db, make_engine, make_sessionmaker
 
     engine = make_engine(config.database_url())
@@ -256,8 +291,12 @@ async def create_user_async(email: str, slack_id: str | None, admin: bool, passw
         user.set_password(password)
         try:
             async with make_sessionmaker(engine).begin() as session:
-                session.add(user)
-        except IntegrityError:
+                taken = await find_by_email(session, email) is not None  # also an older "Ada@"
+                if not taken:
+                    session.add(user)
+        except IntegrityError:  # the Slack id, or the email created meanwhile
+            taken = True
+        if taken:
             print(f"jeeves: a user with that email or Slack id exists already: {email}",
                   file=sys.stderr)
             return 1

@@ -93,6 +93,18 @@ def dev_secrets(instance_path: Path) -> tuple[dict, bool]:
     return values, True
 
 
+def private_file(path: Path) -> None:
+    """Create ``path`` readable and writable by its owner only (0600), or make it so.
+
+    SQLite gives its journal and WAL files the database file's permissions, so
+    they stay private too. The folder is created 0700 if it is missing.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)  # made by an older Jeeves, or under a loose umask
+
+
 def database_url(env: dict | None = None) -> str:
     env = os.environ if env is None else env
     instance = Path(env.get("JEEVES_INSTANCE_PATH") or DEFAULT_INSTANCE_PATH)

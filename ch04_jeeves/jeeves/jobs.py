@@ -1,21 +1,17 @@
-"""Jeeves's background jobs, written once and run two ways.
+"""Jeeves's background jobs: plain ``async`` functions, written once.
 
-A job is an ``async def`` that takes a context (``sessions``, ``slack``,
-``weather``: the app's ``Resources`` has exactly these) and does one piece of
-work, logging its outcome in the ``Log`` table:
+A job takes a context (``sessions``, ``slack``, ``weather``: the app's
+``Resources`` has exactly these) and does one piece of work, logging its
+outcome in the ``Log`` table:
 
-* ``handle_message``: answer one Slack message (the per-event work);
+* ``accept_event`` + ``handle_event``: store one Slack event, then answer it
+  exactly once (the per-event work; safe to rerun after a crash at any point);
 * ``weather_alert``: post one user the weather at their saved location;
-* ``alert_recipients`` + ``weather_alerts``: the periodic round of alerts.
+* ``alert_recipients`` + ``weather_alerts``: the periodic round of alerts;
+* ``unfinished_events``, ``forget_seen_events``: recovery and housekeeping.
 
-Embedded (the default): Quart runs them in its own process. ``install`` makes
-``create_app`` start the periodic round as a background task when
-``JEEVES_ALERT_INTERVAL`` (seconds, 0 = off) is set; Quart's shutdown waits for
-background tasks, and the loop only stops between rounds, so no job is cut off.
-
-Outgrown: ``jeeves/celery_app.py`` runs the same functions in Celery workers,
-each task wrapping one call in ``asyncio.run``; with ``JEEVES_TASK_RUNNER=celery``
-Jeeves hands each Slack event to the workers instead of answering it itself.
+Jobs know nothing of who runs them: ``jeeves/runners.py`` decides (in the
+Quart process, or handed to Celery workers through ``jeeves/celery_app.py``).
 """
 
 from __future__ import annotations
@@ -24,29 +20,40 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
-from quart import Quart
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from . import slack
 from .actions import Result, dispatch
 from .config import ConfigError, Settings
-from .models import Log, User, make_engine, make_sessionmaker, user_id_for_slack_id
+from .models import (
+    Log,
+    PendingEvent,
+    SeenEvent,
+    User,
+    make_engine,
+    make_sessionmaker,
+    user_id_for_slack_id,
+)
 from .weather import WeatherClient, WeatherError
 
 log = logging.getLogger("jeeves.jobs")
 
 ALERT_SERVICE = "weather_alert"
 MAX_PARALLEL_ALERTS = 10  # a round of alerts is friendly to the weather API and to SQLite
-# Quart cancels background tasks still running this many seconds into shutdown.
-# Its default (5 s) is shorter than one job can take (two weather calls of up to
-# WEATHER_TIMEOUT each, then Slack's 10 s), so a job would be cut off and lost.
-SHUTDOWN_GRACE_SECONDS = 30
+# One event's work takes at most two weather calls (WEATHER_TIMEOUT each) and
+# Slack's 10 s: a runner's hold on an event outlasts that comfortably.
+LEASE_SECONDS = 120.0
+MAX_ATTEMPTS = 3  # runs of one event before an unanswerable "was it posted?" is given up
+SEEN_EVENTS_KEPT_SECONDS = 24 * 3600  # Slack retries for minutes; a day is plenty
 
 
 @dataclass
@@ -75,26 +82,140 @@ async def open_context(settings: Settings) -> AsyncIterator[Context]:
         await engine.dispose()
 
 
-async def handle_message(ctx, event_id: str, slack_user: str, channel: str, text: str,
-                         thread_ts: str | None = None) -> str:
-    """Work out the reply, send it, and log the outcome (errors included). Returns the outcome."""
+async def accept_event(sessions: async_sessionmaker[AsyncSession], event_id: str,
+                       slack_user: str, channel: str, text: str,
+                       thread_ts: str | None = None) -> str:
+    """Store an event before Slack gets its 200. Returns ``new``, or for a retry of
+    one seen before ``pending`` (accepted but not finished: run it) or ``done``.
+
+    The dedupe marker and the work are one transaction: an acknowledged event is
+    never marked seen without its work being stored with it.
+    """
+    try:
+        async with sessions.begin() as session:
+            session.add(SeenEvent(event_id=event_id))
+            session.add(PendingEvent(event_id=event_id, slack_user=slack_user, channel=channel,
+                                     text=text, thread_ts=thread_ts))
+        return "new"
+    except IntegrityError:  # the primary key: seen before
+        async with sessions() as session:
+            found = await session.get(PendingEvent, event_id)
+        return "done" if found is None else "pending"
+
+
+async def claim(sessions: async_sessionmaker[AsyncSession], event_id: str,
+                take_over: bool = False) -> PendingEvent | None:
+    """Take an unfinished event for LEASE_SECONDS and read it; None if it is finished
+    or another runner holds it. ``take_over`` ignores a lease (its holder is dead)."""
+    now = time.time()
+    held = PendingEvent.event_id == event_id
+    if not take_over:
+        held &= or_(PendingEvent.lease_until.is_(None), PendingEvent.lease_until < now)
+    async with sessions.begin() as session:
+        taken = await session.execute(update(PendingEvent).where(held).values(
+            lease_until=now + LEASE_SECONDS, attempts=PendingEvent.attempts + 1))
+        return await session.get(PendingEvent, event_id) if taken.rowcount == 1 else None
+
+
+async def release(sessions: async_sessionmaker[AsyncSession], event_id: str) -> None:
+    async with sessions.begin() as session:
+        await session.execute(update(PendingEvent).where(PendingEvent.event_id == event_id)
+                              .values(lease_until=None))
+
+
+async def work_out(ctx, work: PendingEvent) -> tuple[int | None, Result]:
+    """The reply to one message (never raises: a failure becomes a polite reply)."""
     user_id = None
     try:
-        user_id = await user_id_for_slack_id(ctx.sessions, slack_user)
-        result = await dispatch(text, user_id, ctx.sessions, ctx.weather)
+        user_id = await user_id_for_slack_id(ctx.sessions, work.slack_user)
+        return user_id, await dispatch(work.text, user_id, ctx.sessions, ctx.weather)
     except Exception as exc:  # a bug or a database failure: say sorry, log it
-        log.exception("event %s failed", event_id)
-        result = Result("unknown", "error", "Sorry, something went wrong on my side.",
-                        f"{type(exc).__name__}: {exc}")
-    refused = await slack.post_reply(ctx.slack, channel, result.reply, thread_ts)
-    outcome, detail = result.outcome, result.detail
-    if refused:
-        outcome = "reply_failed"
-        detail = f"Slack refused the reply: {refused}" + (f"; {detail}" if detail else "")
-    async with ctx.sessions.begin() as session:
-        session.add(Log(user_id=user_id, event_id=event_id, service=result.service,
-                        message=text[:4000], outcome=outcome, detail=detail[:4000]))
-    return outcome
+        log.exception("event %s failed", work.event_id)
+        return user_id, Result("unknown", "error", "Sorry, something went wrong on my side.",
+                               f"{type(exc).__name__}: {exc}")
+
+
+async def handle_event(ctx, event_id: str, take_over: bool = False) -> str:
+    """Finish one accepted event: work out the reply, post it once, log it.
+
+    Safe to run again after a crash at any point. The steps, each a commit:
+    1. ``accept_event`` stored the event (before the 200);
+    2. the reply is stored in the event's row (the outbox), then posted;
+    3. the Log row is written and the event deleted, together.
+    A rerun that finds a stored reply does not know whether the post happened
+    (a crash between 2 and 3), so it asks Slack (``find_reply``) before posting.
+    Returns the outcome, or ``busy`` (finished, or another runner holds it).
+    """
+    work = await claim(ctx.sessions, event_id, take_over)
+    if work is None:
+        return "busy"
+    try:
+        posted, unknown = False, ""
+        if work.reply is not None:
+            try:
+                # Margin: Slack's clock and ours differ a little; the metadata does the matching.
+                posted = await slack.find_reply(ctx.slack, work.channel, event_id,
+                                                work.thread_ts, oldest=work.reply_stored_at - 60)
+            except Exception as exc:
+                if work.attempts < MAX_ATTEMPTS:
+                    raise  # it stays pending: asked again at the next retry, round or start
+                # Never post blind: give up on this reply, and say so in the Log.
+                posted, unknown = True, f"{type(exc).__name__}: {exc}"
+        else:
+            user_id, result = await work_out(ctx, work)
+            async with ctx.sessions.begin() as session:
+                row = await session.get(PendingEvent, event_id)
+                row.user_id, row.service, row.outcome = user_id, result.service, result.outcome
+                row.detail, row.reply, row.reply_stored_at = result.detail, result.reply, time.time()
+            work = row
+        outcome, detail = work.outcome, work.detail
+        if unknown:
+            outcome = "reply_unknown"
+            detail = f"could not ask Slack whether the reply went out before a crash: {unknown}"
+        if not posted:
+            refused = await slack.post_reply(ctx.slack, work.channel, work.reply, work.thread_ts,
+                                             event_id=event_id)
+            if refused:
+                outcome = "reply_failed"
+                detail = f"Slack refused the reply: {refused}" + (f"; {detail}" if detail else "")
+        async with ctx.sessions.begin() as session:
+            session.add(Log(user_id=work.user_id, event_id=event_id, service=work.service,
+                            message=work.text[:4000], outcome=outcome, detail=detail[:4000]))
+            await session.execute(delete(PendingEvent).where(PendingEvent.event_id == event_id))
+        return outcome
+    except BaseException:
+        # Unfinished (Slack could not say, the database failed, we were cancelled):
+        # let the next retry or start-up have it at once rather than after the lease.
+        with contextlib.suppress(Exception):
+            await asyncio.shield(release(ctx.sessions, event_id))
+        raise
+
+
+async def unfinished_events(sessions: async_sessionmaker[AsyncSession],
+                            stale_after: float | None = None) -> list[str]:
+    """Accepted events not finished, oldest first. With ``stale_after`` (seconds), only
+    those nobody holds and (if never claimed) accepted at least that long ago."""
+    query = select(PendingEvent.event_id).order_by(PendingEvent.received_at)
+    if stale_after is not None:
+        now = time.time()
+        cutoff = datetime.now(UTC) - timedelta(seconds=stale_after)
+        query = query.where(or_(
+            PendingEvent.lease_until < now,
+            PendingEvent.lease_until.is_(None) & (PendingEvent.received_at < cutoff)))
+    async with sessions() as session:
+        return list(await session.scalars(query))
+
+
+async def forget_seen_events(sessions: async_sessionmaker[AsyncSession],
+                             older_than: float = SEEN_EVENTS_KEPT_SECONDS) -> int:
+    """Delete dedupe markers older than a day (Slack stops retrying after minutes),
+    except for events still unfinished. Returns how many went."""
+    cutoff = datetime.now(UTC) - timedelta(seconds=older_than)
+    async with sessions.begin() as session:
+        gone = await session.execute(delete(SeenEvent).where(
+            SeenEvent.received_at < cutoff,
+            SeenEvent.event_id.not_in(select(PendingEvent.event_id))))
+    return gone.rowcount
 
 
 async def alert_recipients(ctx) -> list[int]:
@@ -164,71 +285,3 @@ def alert_interval(env: dict | None = None) -> float:
     if value < 0:
         raise ConfigError("JEEVES_ALERT_INTERVAL must be 0 (off) or a positive number of seconds")
     return value
-
-
-def task_runner(env: dict | None = None) -> str:
-    """``JEEVES_TASK_RUNNER``: ``inprocess`` (the default) or ``celery``."""
-    raw = ((os.environ if env is None else env).get("JEEVES_TASK_RUNNER") or "inprocess").lower()
-    if raw not in ("inprocess", "celery"):
-        raise ConfigError(f"JEEVES_TASK_RUNNER must be inprocess or celery, not {raw!r}")
-    return raw
-
-
-async def handle_event(app: Quart, *args) -> None:
-    """The per-event work: handed to Celery workers when configured, else done here.
-
-    ``app.config["JEEVES_CELERY"]`` is the Celery app to send to (None: in process).
-    If the broker cannot take the job, it is done here rather than lost.
-    """
-    celery = app.config.get("JEEVES_CELERY")
-    if celery is not None:
-        try:
-            # Sending talks to the broker with a blocking client: keep it off the loop.
-            await asyncio.to_thread(celery.send_task, "jeeves.handle_message", args=list(args))
-            return
-        except Exception:
-            log.exception("could not hand event %s to Celery: handling it here", args[0])
-    await handle_message(app.extensions["jeeves"], *args)
-
-
-def install(app: Quart) -> None:
-    """Run the periodic alerts inside this Quart app (when an interval is set).
-
-    Call after the hook that opens ``app.extensions["jeeves"]``: before_serving
-    hooks run in the order they were registered. ``app.config["JEEVES_ALERT_INTERVAL"]``
-    may be changed after ``create_app`` (tests use a fraction of a second).
-    """
-    app.config.setdefault("JEEVES_ALERT_INTERVAL", alert_interval())
-    if "JEEVES_CELERY" not in app.config:
-        celery = None
-        if task_runner() == "celery":
-            from .celery_app import make_celery  # Celery is imported only when used
-            celery = make_celery()
-        app.config["JEEVES_CELERY"] = celery
-    app.config["BACKGROUND_TASK_SHUTDOWN_TIMEOUT"] = max(
-        app.config.get("BACKGROUND_TASK_SHUTDOWN_TIMEOUT", 5), SHUTDOWN_GRACE_SECONDS)
-
-    @app.before_serving
-    async def start_alerts():
-        interval = float(app.config["JEEVES_ALERT_INTERVAL"])
-        if interval > 0:
-            # A Quart background task, not a bare asyncio.create_task: Quart keeps a
-            # reference (a bare task can be garbage-collected mid-run) and its
-            # shutdown waits for it.
-            app.add_background_task(alert_loop, app, interval)
-
-
-async def alert_loop(app: Quart, interval: float) -> None:
-    """A round every ``interval`` seconds until shutdown; a round is never cut short."""
-    while True:
-        try:
-            # Sleep, but wake at once when Quart starts shutting down.
-            await asyncio.wait_for(app.shutdown_event.wait(), interval)
-            return
-        except TimeoutError:
-            pass
-        try:
-            counts = await weather_alerts(app.extensions["jeeves"])
-            log.info("weather alerts: %s", counts)
-        except Exception:  # a failed round (database down?) must not end the schedule
-            log.exception("weather alert round failed")

@@ -10,7 +10,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, event, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    event,
+    select,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
@@ -22,6 +33,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.pool import StaticPool
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from .config import private_file
 
 
 def utcnow() -> datetime:
@@ -43,6 +56,11 @@ class User(Base):
     config: Mapped[dict] = mapped_column(JSON, default=dict)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # --- sign-in state (issue 13b) ---
+    # Every login cookie and API token carries this number; logging out or changing
+    # the password adds one, so every copy made before stops working at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # --- end sign-in state ---
 
     logs: Mapped[list[Log]] = relationship(back_populates="user")
 
@@ -95,6 +113,38 @@ class SeenEvent(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+# --- delivery: accepted events until they are finished (see jobs.handle_event) ---
+
+
+class PendingEvent(Base):
+    """An accepted Slack event not finished yet: the work to do, then the reply to send.
+
+    Written in the same transaction as its ``SeenEvent``, before Slack gets its
+    200, and deleted in the same transaction as its ``Log`` row: whatever dies
+    in between, the row is still here to be finished. ``reply`` is the outbox:
+    stored just before posting, so a rerun knows the post may have happened.
+    """
+
+    __tablename__ = "pending_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    slack_user: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    thread_ts: Mapped[str | None] = mapped_column(Text)
+    # Who works on it: a runner holds it until lease_until (seconds since the epoch).
+    lease_until: Mapped[float | None] = mapped_column(Float)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The outbox: the reply and its Log fields, set when the post is about to happen.
+    reply: Mapped[str | None] = mapped_column(Text)
+    reply_stored_at: Mapped[float | None] = mapped_column(Float)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    service: Mapped[str] = mapped_column(String(50), default="")
+    outcome: Mapped[str] = mapped_column(String(20), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
 class SlackToken(Base):
     """The Slack OAuth token of a user who signed in with Slack (never shown or logged).
 
@@ -128,7 +178,8 @@ def make_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database:
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # It holds password hashes and Slack tokens: readable by its owner only.
+            private_file(Path(database))
         engine = create_async_engine(url, connect_args={"timeout": 30})
         serialise_sqlite_writes(engine)
         return engine
@@ -160,10 +211,25 @@ async def init_db(engine: AsyncEngine) -> None:
     """Create the tables (idempotent) and the default services if they are missing."""
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
+        await conn.run_sync(add_missing_user_columns)
     async with make_sessionmaker(engine)() as session, session.begin():
         existing = set((await session.scalars(select(Service.name))).all())
         session.add_all(Service(name=name, description=desc)
                         for name, desc in DEFAULT_SERVICES if name not in existing)
+
+
+def add_missing_user_columns(conn) -> None:
+    """Give a database made by an older Jeeves the user columns added since (issue 13b).
+
+    ``create_all`` makes missing tables, never missing columns; this is the one
+    small migration Jeeves needs, so no migration tool is brought in for it.
+    """
+    from sqlalchemy import inspect
+
+    have = {column["name"] for column in inspect(conn).get_columns("users")}
+    if "session_version" not in have:
+        conn.exec_driver_sql(
+            "ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
 
 
 async def user_id_for_slack_id(sessions: async_sessionmaker[AsyncSession], slack_id: str) -> int:

@@ -59,13 +59,49 @@ def make_client(token: str, base_url: str, session=None) -> AsyncWebClient:
                           session=session)
 
 
+# Our replies carry Slack message metadata naming the event they answer, so that
+# after a crash we can ask Slack whether a reply went out (find_reply).
+REPLY_EVENT_TYPE = "jeeves_reply"
+
+
 async def post_reply(client: AsyncWebClient, channel: str, text: str,
-                     thread_ts: str | None = None) -> str | None:
+                     thread_ts: str | None = None, event_id: str | None = None) -> str | None:
     """Send a reply; return None on success or Slack's error code ("ok": false)."""
+    metadata = None
+    if event_id:
+        metadata = {"event_type": REPLY_EVENT_TYPE, "event_payload": {"event_id": event_id}}
     try:
-        await client.chat_postMessage(channel=channel, text=text, thread_ts=thread_ts)
+        await client.chat_postMessage(channel=channel, text=text, thread_ts=thread_ts,
+                                      metadata=metadata)
     except SlackApiError as exc:
         return str(exc.response.get("error", "unknown_error"))
     except Exception as exc:  # network trouble: the reply is lost, say how
         return f"{type(exc).__name__}: {exc}"
     return None
+
+
+async def find_reply(client: AsyncWebClient, channel: str, event_id: str,
+                     thread_ts: str | None = None, oldest: float = 0.0) -> bool:
+    """Is our reply to ``event_id`` in the channel (or thread) since ``oldest``?
+
+    Reads ``conversations.history`` (or ``.replies`` for a thread) page by page
+    with the metadata; raises SlackApiError (or a network error) if Slack cannot say.
+    """
+    cursor = None
+    while True:
+        if thread_ts:
+            page = await client.conversations_replies(
+                channel=channel, ts=thread_ts, include_all_metadata=True, limit=200,
+                cursor=cursor)
+        else:
+            page = await client.conversations_history(
+                channel=channel, oldest=f"{oldest:.6f}", include_all_metadata=True, limit=200,
+                cursor=cursor)
+        for message in page.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if (metadata.get("event_type") == REPLY_EVENT_TYPE
+                    and (metadata.get("event_payload") or {}).get("event_id") == event_id):
+                return True
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return False

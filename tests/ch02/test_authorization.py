@@ -1,11 +1,10 @@
-"""ch02_quart.authorization and ch02_quart.globals: HTTP Basic credentials."""
+"""ch02_quart.authorization: HTTP Basic credentials, checked against stored hashes."""
 
 import base64
 
 import pytest
 
 from ch02_quart import authorization
-from ch02_quart import globals as globals_example
 
 
 async def test_good_credentials_say_who_you_are(capsys):
@@ -50,21 +49,19 @@ def test_passwords_are_stored_hashed():
     assert "wonderland" not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
 
 
-@pytest.mark.parametrize("kwargs, expected", [
-    ({}, "Anonymous"),
-    ({"auth": ("alice", "x")}, "alice"),
-    ({"headers": {"Authorization": "Basic !!!"}}, "Anonymous"),
-    ({"headers": {"Authorization": "Bearer token"}}, "Anonymous"),
-])
-async def test_g_user_from_before_request(kwargs, expected):
-    response = await globals_example.app.test_client().get("/api", **kwargs)
-    assert response.status_code == 200
-    assert await response.get_json() == {"Hello": expected}
+@pytest.mark.parametrize("user", ["alice", "mallory"])
+async def test_known_and_unknown_users_cost_one_hash_each(monkeypatch, user):
+    # The same work, so the same time: a stopwatch cannot tell who has an account.
+    calls = []
 
+    def counting(stored, password):
+        calls.append(stored)
+        return False
 
-async def test_g_does_not_leak_between_requests():
-    client = globals_example.app.test_client()
-    await client.get("/api", auth=("alice", "x"))
-    response = await client.get("/api")
-    assert await response.get_json() == {"Hello": "Anonymous"}
-    assert (await client.get("/nope")).status_code == 404
+    monkeypatch.setattr(authorization, "check_password_hash", counting)
+    response = await authorization.app.test_client().get("/", auth=(user, "guess"))
+    assert response.status_code == 401
+    assert await response.get_json() == {"error": "wrong username or password"}
+    assert len(calls) == 1
+    assert calls[0] == (authorization.PASSWORD_HASHES["alice"] if user == "alice"
+                        else authorization.DUMMY_HASH)

@@ -61,3 +61,33 @@ async def test_wrong_method_and_unknown_path():
 def test_flask_patch_is_gone():
     with pytest.raises(ModuleNotFoundError, match="quart.flask_patch"):
         importlib.import_module("quart.flask_patch")
+
+
+@pytest.mark.parametrize("body, detail", [
+    (b'{"item": "burger", "quantity": "\xff"}', "not UTF-8: invalid start byte at byte 32"),
+    ('{"item": "pâté", "quantity": 1}'.encode("latin-1"), "not UTF-8: invalid continuation byte"),
+    (b"[" * 5000 + b"]" * 5000, "nested too deeply"),
+])
+async def test_unreadable_bodies_are_a_json_400_not_a_500(body, detail):
+    response = await app.test_client().post(
+        "/orders", data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.content_type == "application/json"
+    answer = await response.get_json()
+    assert answer["error"] == "the body is not valid JSON" and answer["detail"].startswith(detail)
+
+
+async def test_a_large_body_is_a_json_413():
+    body = b'{"item": "burger", "quantity": 2, "pad": "' + b"x" * 20_000 + b'"}'
+    response = await app.test_client().post(
+        "/orders", data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert await response.get_json() == {"error": "the body is too large",
+                                         "detail": "at most 16384 bytes"}
+
+
+@pytest.mark.parametrize("quantity", [True, "2", 2.0])
+async def test_quantity_must_be_a_real_integer(quantity):
+    response = await app.test_client().post("/orders", json={"item": "burger", "quantity": quantity})
+    assert response.status_code == 400
+    [problem] = (await response.get_json())["detail"]
+    assert problem["loc"] == ["quantity"] and problem["msg"] == "Input should be a valid integer"

@@ -5,14 +5,13 @@ two ways the README says to run it, over real HTTP on a free port.
 """
 
 import json
-import subprocess
 import sys
 import urllib.error
 import urllib.request
 
 import pytest
 
-from workbook import catalogue, procs
+from workbook import catalogue, serving
 
 
 def get_json(url):
@@ -26,21 +25,16 @@ def get_json(url):
 @pytest.mark.integration
 def test_served_by_the_hypercorn_command_line():
     example = catalogue.get("ch02.myservice")
-    port = procs.free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "hypercorn", "ch02_quart.myservice:create_app()",
-         "--bind", f"127.0.0.1:{port}"],
-        cwd=catalogue.ROOT, env=procs.example_env(example, port),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    try:
-        procs.wait_until_answers(f"http://127.0.0.1:{port}/health", process)
-        assert get_json(f"http://127.0.0.1:{port}/") == (
+    with serving.start_process(
+        lambda port: [sys.executable, "-m", "hypercorn", "ch02_quart.myservice:create_app()",
+                      "--bind", f"127.0.0.1:{port}"],
+        name="myservice (hypercorn CLI)", env=serving.example_env(example),
+        ready_path="/health",
+    ) as server:
+        assert get_json(server.url + "/") == (
             200, {"service": "myservice", "greeting": "Hello from myservice"})
-        status, body = get_json(f"http://127.0.0.1:{port}/nope")
+        status, body = get_json(server.url + "/nope")
         assert status == 404 and body["code"] == 404
-    finally:
-        procs.stop_process(process)
 
 
 @pytest.mark.integration

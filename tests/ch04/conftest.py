@@ -23,7 +23,7 @@ from ch04_jeeves.jeeves import create_app, slack
 from ch04_jeeves.jeeves.app import wait_for_background_tasks
 from ch04_jeeves.jeeves.config import Settings
 from ch04_jeeves.jeeves.models import Log
-from workbook import catalogue, procs
+from workbook import catalogue, serving
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -56,7 +56,10 @@ class Standin:
 @pytest.fixture
 async def slack_api():
     token = "xoxb-test-" + secrets.token_hex(6)
-    server = TestServer(slack_standin.make_app(token=token), host="127.0.0.1", port=0)
+    # The test clients' callbacks (https://localhost/...) are registered too.
+    urls = (*slack_standin.REDIRECT_URLS, "https://localhost/login/slack/callback")
+    server = TestServer(slack_standin.make_app(token=token, redirect_urls=urls),
+                        host="127.0.0.1", port=0)
     await server.start_server()
     try:
         yield Standin(server, slack_standin.STATE)
@@ -142,9 +145,9 @@ async def jeeves(settings):
 class ServedJeeves:
     """Jeeves and both stand-ins, each its own process; what a test needs to talk to them."""
 
-    server: procs.Server
-    slack_api: procs.Server
-    weather_api: procs.Server
+    server: serving.Served
+    slack_api: serving.Served
+    weather_api: serving.Served
     secret: str
 
 
@@ -158,7 +161,7 @@ def jeeves_served(start_example, db_url):
     slack_api = start_example("ch04.slack_standin", env={"SLACK_STANDIN_TOKEN": token})
     weather_api = start_example("ch04.weather_standin")
     example = dataclasses.replace(catalogue.get("ch04.jeeves"), args=("serve",), env={})
-    server = procs.start_server(example, env={
+    server = serving.start_example(example, env={
         "SLACK_SIGNING_SECRET": secret, "SLACK_BOT_TOKEN": token,
         "SLACK_API_URL": slack_api.url + "/api/", "WEATHER_API_URL": weather_api.url,
         "JEEVES_DATABASE_URL": db_url, "JEEVES_DEV": "0"})

@@ -13,20 +13,17 @@ installs Debian's ``chromium``; never ``playwright install``).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
 import secrets
 import shutil
 
-import httpx
 import pytest
 
 from ch04_jeeves.jeeves import create_app
 from ch04_jeeves.jeeves.config import Settings
 from ch04_jeeves.jeeves.models import Log, User
 from workbook.catalogue import ROOT
-from workbook.notebook import serve_asgi
+from workbook.serving import serve_in_loop
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -40,19 +37,6 @@ pytestmark = pytest.mark.skipif(
     reason=f"no Chromium at {CHROMIUM} (Debian: apt-get install -y chromium)")
 
 
-async def until_served(app, url: str, timeout: float = 20.0) -> None:
-    """The socket accepts before start-up is done: poll a page until Jeeves answers it."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    async with httpx.AsyncClient() as http:
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if (await http.get(url + "/home")).status_code == 200:
-                    return
-            if asyncio.get_running_loop().time() > deadline:
-                raise TimeoutError(f"Jeeves did not answer at {url} within {timeout} s")
-            await asyncio.sleep(0.05)  # polling interval, not synchronisation
-
-
 @pytest.fixture
 async def live_jeeves(tmp_path, slack_api, weather_api):
     settings = Settings(
@@ -63,9 +47,9 @@ async def live_jeeves(tmp_path, slack_api, weather_api):
         secret_key=secrets.token_hex(32), slack_client_id="standin-client",
         slack_client_secret="standin-secret")
     app = create_app(settings)
-    live = await serve_asgi(app, name="jeeves")
+    # Returns once Jeeves answers (its before_serving done): no polling here.
+    live = await serve_in_loop(app, name="jeeves", ready_path="/home")
     try:
-        await until_served(app, live.url)
         admin = User(email="admin@example.com", is_admin=True, config={}, location="London")
         admin.set_password(PASSWORD)
         async with app.extensions["jeeves"].sessions.begin() as session:
@@ -79,7 +63,7 @@ async def live_jeeves(tmp_path, slack_api, weather_api):
                                 ("unknown", "make tea", "unknown")))
         yield live.url
     finally:
-        await live.stop()
+        await live.aclose()
 
 
 async def test_log_in_create_a_user_link_slack(live_jeeves, tmp_path):

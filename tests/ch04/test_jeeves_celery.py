@@ -22,12 +22,12 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from ch04_jeeves.jeeves import create_app, jobs, slack
+from ch04_jeeves.jeeves import create_app, jobs, runners, slack
 from ch04_jeeves.jeeves.actions import HELP
 from ch04_jeeves.jeeves.celery_app import make_celery
 from ch04_jeeves.jeeves.config import ConfigError
 from ch04_jeeves.jeeves.models import Log, User, init_db, make_engine, make_sessionmaker
-from workbook import catalogue, procs
+from workbook import catalogue, serving
 
 pytestmark = [
     pytest.mark.integration,
@@ -81,7 +81,7 @@ class Worker:
 
     def stop(self) -> float:
         # SIGTERM is Celery's warm shutdown: the task in hand is finished first.
-        took = procs.stop_process(self.process, grace=10.0, first=signal.SIGTERM)
+        took = serving.stop_process(self.process, grace=10.0, first=signal.SIGTERM)
         self.log_file.close()
         return took
 
@@ -131,10 +131,16 @@ async def test_jobs_run_in_a_real_celery_worker(broker, settings, slack_api, wea
         # The periodic round, as `celery beat` sends it: it fans out one task per user.
         assert await worker.result(client.send_task("jeeves.weather_alerts")) == 2
         alerts = await wait_for(lambda: _logs_when(settings.database_url, jobs.ALERT_SERVICE, 2))
-        # The per-event work, as Jeeves would hand it over.
-        outcome = await worker.result(client.send_task(
-            "jeeves.handle_message", args=["EvCELERY1", "U0CHAT", "C0CELERY", "weather in Paris"]))
+        # The per-event work, as Jeeves hands it over: the event stored, then its id sent.
+        engine = make_engine(settings.database_url)
+        assert await jobs.accept_event(make_sessionmaker(engine), "EvCELERY1", "U0CHAT",
+                                       "C0CELERY", "weather in Paris") == "new"
+        await engine.dispose()
+        outcome = await worker.result(client.send_task("jeeves.handle_event", args=["EvCELERY1"]))
         assert outcome == "ok"
+        # Sent twice (a broker redelivery, a Slack retry): the second finds nothing to do.
+        again = await worker.result(client.send_task("jeeves.handle_event", args=["EvCELERY1"]))
+        assert again == "busy"
         done = time.monotonic() - started
 
         # Jeeves itself handing a Slack event to the workers (JEEVES_TASK_RUNNER=celery).
@@ -154,7 +160,7 @@ async def test_jobs_run_in_a_real_celery_worker(broker, settings, slack_api, wea
     output = worker.output()
     assert worker.process.returncode == 0, output
     assert "Traceback" not in output and "Warm shutdown" in output, output
-    assert output.count("Task jeeves.handle_message[") == 4  # 2 handed over: received, succeeded
+    assert output.count("Task jeeves.handle_event[") == 6  # 3 handed over: received, succeeded
 
     assert sorted((log.message, log.outcome) for log in alerts) == [
         ("alert for London", "ok"), ("alert for Tokyo", "ok")]
@@ -194,7 +200,7 @@ def test_celery_config_from_the_environment(tmp_path):
 
 
 def test_task_runner_setting():
-    assert jobs.task_runner({}) == "inprocess"
-    assert jobs.task_runner({"JEEVES_TASK_RUNNER": "Celery"}) == "celery"
+    assert runners.task_runner({}) == "inprocess"
+    assert runners.task_runner({"JEEVES_TASK_RUNNER": "Celery"}) == "celery"
     with pytest.raises(ConfigError, match="JEEVES_TASK_RUNNER must be inprocess or celery"):
-        jobs.task_runner({"JEEVES_TASK_RUNNER": "threads"})
+        runners.task_runner({"JEEVES_TASK_RUNNER": "threads"})

@@ -22,6 +22,9 @@ from ch04_jeeves.jeeves.models import Log, make_engine, make_sessionmaker
 
 EVENTS = 200
 RETRIES = 50
+# A retry of an event still being answered is "pending" (it would be finished if it
+# were not, see test_jeeves_delivery.py); of one answered, a "duplicate".
+RETRY_ANSWERS = ((200, {"ok": True, "pending": True}), (200, {"ok": True, "duplicate": True}))
 COMMANDS = ["help", "weather in Paris", "get location", "services", "weather in Tokyo",
             "config location London", "make tea", "weather in Atlantis", "weather", "hello"]
 
@@ -50,7 +53,7 @@ async def test_200_concurrent_events_are_each_logged_exactly_once(jeeves, make_e
     wall = time.perf_counter() - started
 
     assert firsts == [(200, {"ok": True})] * EVENTS
-    assert retries == [(200, {"ok": True, "duplicate": True})] * RETRIES
+    assert all(answer in RETRY_ANSWERS for answer in retries), retries
     logs = await jeeves.logs()
     assert len(logs) == EVENTS
     assert Counter(log.event_id for log in logs) == Counter(p["event_id"] for p in payloads)
@@ -103,7 +106,7 @@ async def test_200_concurrent_events_over_real_http(jeeves_served, db_url):
         jeeves.stop()  # its shutdown waits for the last Log writes
     assert "Traceback" not in jeeves.output(), jeeves.output()
     assert firsts == [(200, {"ok": True})] * EVENTS
-    assert retries == [(200, {"ok": True, "duplicate": True})] * RETRIES
+    assert all(answer in RETRY_ANSWERS for answer in retries), retries
     assert Counter(m["channel"] for m in messages) == Counter(f"C{i:05d}" for i in range(EVENTS))
     engine = make_engine(db_url)
     async with make_sessionmaker(engine)() as session:

@@ -8,9 +8,11 @@ PostgreSQL (the ``db_url`` fixture).
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -152,3 +154,26 @@ async def test_an_unreachable_broker_means_the_event_is_handled_here(settings, s
     [row] = await all_logs(settings.database_url)
     assert (row.event_id, row.service, row.outcome) == ("EvNOBROKER", "help", "ok")
     assert [m["channel"] for m in slack_api.state["messages"]] == ["C0HERE"]
+
+
+def test_jobs_are_plain_jobs_and_one_module_dispatches_them():
+    """No import loop: jobs.py knows neither Quart nor Celery nor who runs it;
+    celery_app.py imports jobs.py, and only runners.py decides (and imports both)."""
+    from ch04_jeeves.jeeves import celery_app, runners
+
+    def imports(module) -> set[str]:
+        """Sibling modules as ".name", others by their top-level package."""
+        found = set()
+        for node in ast.walk(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                found |= {"." + (node.module or a.name) for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                found.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names}
+        return found
+
+    assert not imports(jobs) & {"quart", "celery", ".celery_app", ".runners", ".app"}
+    assert ".jobs" in imports(celery_app)
+    assert not imports(celery_app) & {".runners", ".app", "quart"}
+    assert {".jobs", ".celery_app"} <= imports(runners)  # celery_app only when it is used

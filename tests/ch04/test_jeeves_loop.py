@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from ch04_jeeves.jeeves import slack
 from ch04_jeeves.jeeves.models import Log, User, make_engine, make_sessionmaker
-from workbook import catalogue, procs
+from workbook import catalogue, serving
 
 pytestmark = pytest.mark.integration
 CLEAN = {k: v for k, v in os.environ.items()
@@ -103,7 +103,7 @@ def test_serve_dev_then_chat_on_a_fresh_instance(tmp_path):
     """What a learner does on a fresh clone: `jeeves serve --dev`, then `jeeves chat`."""
     env = {"JEEVES_INSTANCE_PATH": str(tmp_path / "instance")}
     example = dataclasses.replace(catalogue.get("ch04.jeeves"), env={})
-    jeeves = procs.start_server(example, env={**env, **{k: "" for k in (
+    jeeves = serving.start_example(example, env={**env, **{k: "" for k in (
         "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_URL", "WEATHER_API_URL",
         "JEEVES_DATABASE_URL")}})
     try:
@@ -140,7 +140,7 @@ def test_missing_settings_stop_start_up_naming_them(tmp_path):
 def test_chat_without_a_running_jeeves_says_how_to_start_it(tmp_path):
     result = jeeves_cli("chat", "help", env={
         "SLACK_SIGNING_SECRET": "x", "SLACK_API_URL": "http://127.0.0.1:9/api/",
-        "JEEVES_URL": f"http://127.0.0.1:{procs.free_port()}"})
+        "JEEVES_URL": f"http://127.0.0.1:{serving.free_port()}"})
     assert result.returncode == 1
     assert "Start it first:  jeeves serve --dev" in result.stderr
     nothing = jeeves_cli("chat", "help", env={"JEEVES_INSTANCE_PATH": str(tmp_path)})
@@ -159,8 +159,8 @@ async def test_init_db_and_create_user(tmp_path):
                        env=env, input="another password\n")
     assert again.returncode == 1 and "exists already" in again.stderr
     short = jeeves_cli("create-user", "--email", "bo@example.com", "--password-stdin",
-                       env=env, input="short\n")
-    assert short.returncode == 1 and "at least 8" in short.stderr
+                       env=env, input="too short\n")
+    assert short.returncode == 1 and "at least 10" in short.stderr
     engine = make_engine(db)
     async with make_sessionmaker(engine)() as session:
         [user] = (await session.scalars(select(User))).all()

@@ -67,6 +67,9 @@ class Example:
     skip_if: str | None = None
     # Run as a module (``python -m``) instead of as a file.
     module: str | None = None
+    # Servers it talks to: {ENV_VAR: (example id, path)}. The harness starts each
+    # first and sets ENV_VAR to its URL + path; a learner starts them by hand.
+    needs: dict = field(default_factory=dict)
 
     @property
     def chapter(self) -> str:

@@ -1,9 +1,14 @@
 """Chapter 1 examples: the time service six ways, sync vs async."""
 
 import importlib.util
+import json
 import os
 
 from workbook.catalogue import Example, Probe
+
+# The chapter's benchmark, run as a module: ``workbook bench`` becomes
+# ``python -m ch01_wsgi_async.bench`` (workbook/ never imports a chapter).
+BENCH_MODULE = "ch01_wsgi_async.bench"
 
 
 def no_postgres() -> str | None:
@@ -61,6 +66,13 @@ EXAMPLES = [
         file="ch01_wsgi_async/time_aiohttp.py",
         summary="The time service with aiohttp: async handlers, router 404/405",
         port=8005,
+        probes=TIME_PROBES,
+    ),
+    Example(
+        id="ch01.time_asgi",
+        file="ch01_wsgi_async/time_asgi.py",
+        summary="The time service as a bare ASGI callable (scope, receive, send) on uvicorn",
+        port=8007,
         probes=TIME_PROBES,
     ),
     Example(
@@ -152,5 +164,84 @@ EXAMPLES += [
     ),
 ]
 
+# Chapter 1's own subject: the hotel-booking monolith and the same system as services.
+_BOOKING = json.dumps({"email": "ada@example.com", "name": "Ada", "hotel_id": "par-1",
+                       "checkin": "2030-06-01", "checkout": "2030-06-03",
+                       "card": "4242424242424242"}).encode()
+_JSON = {"Content-Type": "application/json"}
+_KEY = {**_JSON, "Idempotency-Key": "probe-7f3c9a51"}
+SEARCH_PARIS = "/search?city=Paris&checkin=2030-06-01&checkout=2030-06-03"
+BAD_DATES = json.dumps({**json.loads(_BOOKING), "checkout": "2030-05-01"}).encode()
+UNKNOWN_HOTEL = json.dumps({**json.loads(_BOOKING), "hotel_id": "atlantis-1"}).encode()
+BOOKING_MISTAKES = (
+    Probe("/bookings", method="POST", status=400, headers=_JSON, data=_BOOKING,
+          content_type="application/json", body_contains=("Idempotency-Key",),
+          note="no idempotency key: a double submit could book twice"),
+    Probe("/bookings", method="POST", status=400, headers=_KEY, data=BAD_DATES,
+          content_type="application/json", body_contains=("checkout after checkin",)),
+    Probe("/bookings", method="POST", status=400, headers=_KEY, data=b"{not json",
+          content_type="application/json", body_contains=("send a JSON object",)),
+)
+
+EXAMPLES += [
+    Example(
+        id="ch01.booking",
+        file="ch01_wsgi_async/booking/__main__.py",
+        module="ch01_wsgi_async.booking",
+        summary="The hotel-booking system as 7 services (+ bank, mail stand-ins): one command",
+        port=8050,
+        timeout=120.0,
+        probes=(
+            Probe("/", content_type="text/html", body_contains=("Booking UI",)),
+            Probe(SEARCH_PARIS, content_type="application/json",
+                  json={"city": "Paris", "fanout": "concurrent"}, body_contains=('"par-1"',),
+                  note="Search and Reservations asked side by side"),
+            Probe("/bookings", method="POST", status=201, headers=_KEY, data=_BOOKING,
+                  content_type="application/json",
+                  json={"status": "confirmed", "receipt": "sent by e-mail", "degraded": []},
+                  note="five services and the bank; the receipt e-mailed over SMTP"),
+            Probe("/bookings", method="POST", status=200, headers=_KEY, data=_BOOKING,
+                  json={"status": "confirmed", "replayed": True},
+                  note="the same Idempotency-Key: the same booking, not a second one"),
+            *BOOKING_MISTAKES,
+            Probe("/bookings", method="POST", status=404, headers={**_KEY, "Idempotency-Key":
+                  "probe-unknown-hotel"}, data=UNKNOWN_HOTEL, body_contains=("atlantis-1",)),
+        ),
+    ),
+    Example(
+        id="ch01.booking_monolith",
+        file="ch01_wsgi_async/booking/monolith.py",
+        module="ch01_wsgi_async.booking.monolith",
+        summary="The same hotel booking as one Quart app with one database (the monolith)",
+        port=8059,
+        probes=(
+            Probe(SEARCH_PARIS, content_type="application/json", json={"city": "Paris"},
+                  body_contains=('"par-1"',)),
+            Probe("/bookings", method="POST", status=503, headers=_KEY, data=_BOOKING,
+                  content_type="application/json", json={"peer": "bank"},
+                  body_contains=("bank is unreachable",),
+                  note="run alone, no bank is listening: a 503 JSON, not a hang"),
+            *BOOKING_MISTAKES,
+        ),
+    ),
+    Example(
+        id="ch01.booking_pitfalls",
+        file="ch01_wsgi_async/booking_pitfalls.py",
+        module="ch01_wsgi_async.booking_pitfalls",
+        kind="script",
+        summary="Both shapes started, the book's pitfalls run with real faults, one table",
+        args=("--quick",),
+        timeout=180.0,
+        stdout_contains=("scenario", "p50 ms", "network hops", "laggy pdf", "network split",
+                         "fan-out sequential", "fan-out concurrent", "double submit",
+                         "delete a user", "search changed /v1 in place", "everything stopped"),
+    ),
+]
+
 # Files in ch01_wsgi_async/ that belong to an example without being one.
-SUPPORT_FILES: list[str] = []
+SUPPORT_FILES: list[str] = [
+    "ch01_wsgi_async/booking/*.py",  # the services, the shared domain and plumbing
+    # the benchmark (``workbook bench``, see BENCHMARKS.md; tested in tests/ch01/bench/)
+    "ch01_wsgi_async/bench/*.py",
+    "ch01_wsgi_async/bench/servers/*.py",
+]

@@ -6,16 +6,17 @@ EXAMPLES = [
     Example(
         id="ch03.quart_error",
         file="ch03_testing/quart_error.py",
-        summary="404 and 500 as JSON bodies (the book's text_404), for functional tests",
+        summary="The book's error handlers: /api raises, the JSON 500 handler answers; JSON 404",
         port=8200,
+        ready_path="/nope",
         probes=(
-            Probe("/api", content_type="application/json", json={"Hello": "World!"}),
+            Probe("/api", status=500, content_type="application/json",
+                  json={"Error": str}, body_contains=("500 Internal Server Error",),
+                  note="the view raises on purpose; the handler answers JSON"),
             Probe("/nope", status=404, content_type="application/json",
                   json={"Error": str, "description": str},
                   body_contains=("The requested URL was not found",)),
-            Probe("/crash", status=500, content_type="application/json",
-                  body_contains=("500 Internal Server Error",),
-                  note="the view raises on purpose; the handler answers JSON"),
+            Probe("/api", method="POST", status=405, note="GET only"),
         ),
     ),
     Example(
@@ -37,19 +38,20 @@ EXAMPLES = [
         file="ch03_testing/superheroes.py",
         summary="The book's unit-test target: heroes over an age, read from an HTTP API",
         kind="script",
-        args=("30", "--stand-in"),
+        args=("30",),
+        needs={"SUPERHEROES_URL": ("ch03.heroes_api", "/superheroes.json")},
         stdout_contains=("Madame Uppercut is over 30", "Eternal Flame is over 30"),
     ),
     Example(
         id="ch03.people",
         file="ch03_testing/people.py",
-        summary="A URL converter fixed so an unknown id is a 404, not the book's KeyError 500",
+        summary="A URL converter: with the book's check an unknown id is a 404; without it a 500",
         port=8230,
         probes=(
             Probe("/api/person/1", content_type="application/json", json={"Hello": "Tarek"}),
             Probe("/api/link/Freya", json={"url": "/api/person/2"}),
             Probe("/api/person/99", status=404, json={"error": "no such person"},
-                  note="the book's converter raised KeyError here: a 500"),
+                  note="without the check, a KeyError here: a 500"),
             Probe("/api/link/Nobody", status=404, json={"error": "no such person"}),
         ),
     ),
@@ -82,7 +84,7 @@ EXAMPLES = [
 
 # Files in ch03_testing/ that belong to an example without being one:
 # the load-test scenarios are run by their tools (molotov, locust) against
-# ch02.quart_basic, not with ``python file.py`` (tests/ch03/test_load.py).
+# ch02.quart_basic, not with ``python file.py`` (ch03_testing/tests/test_load.py).
 SUPPORT_FILES: list[str] = [
     "ch03_testing/load_molotov.py",
     "ch03_testing/load_locust.py",

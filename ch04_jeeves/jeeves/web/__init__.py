@@ -7,7 +7,8 @@
 * ``oauth``: Slack OAuth v2 ("Sign in with Slack"), with a ``state`` checked on return
 * ``api``: ``/api/users``, ``/api/logs`` and ``/api/tokens``, by bearer token or session
 
-Forms are WTForms with a CSRF token bound to Quart's session.
+Forms are WTForms with a CSRF token bound to Quart's session; every answer
+carries a Content-Security-Policy that forbids framing (``SECURITY_HEADERS``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,15 @@ from ..config import Settings
 from .auth import init_auth
 
 log = logging.getLogger("jeeves.web")
+# On every response. The pages use this site's files only (no inline script or
+# style), forms post here only, and no other site may frame them (clickjacking).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; object-src 'none'; base-uri 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate CSP 2
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 
 def init_web(app: Quart, settings: Settings) -> None:
@@ -36,6 +46,13 @@ def init_web(app: Quart, settings: Settings) -> None:
         QUART_AUTH_COOKIE_SECURE=secure, QUART_AUTH_DURATION=14 * 24 * 3600,
     )
     init_auth(app)
+
+    @app.after_request
+    async def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
     from . import admin, api, oauth, pages
 
     app.register_blueprint(pages.bp)

@@ -12,11 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
+from ..accounts import find_by_email
 from ..models import Service, User
 from .auth import admin_required, sessions, signed_in_user
 from .forms import ActionForm, NewUserForm
 from .pages import html_error, render
 
+# Ids are 32-bit integers in the database: a longer one in the URL is simply not
+# found (404), not an overflow in the driver (a 500).
+ID = "int(max=2147483647)"
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 bp.register_error_handler(HTTPException, html_error)  # HTML errors, as on the other pages
 
@@ -40,13 +44,18 @@ async def create_user():
     form = await NewUserForm.load()
     if not form.validate():
         return await users_page(form, 400)
-    user = User(email=form.email.data.strip().lower(), location=form.location.data or None,
+    user = User(email=form.email.data, location=form.location.data or None,
                 is_admin=form.is_admin.data, config={})
     user.set_password(form.password.data)
     try:
         async with sessions().begin() as session:
-            session.add(user)
-    except IntegrityError:
+            # Looked up case-blind too: an older database may hold "Ada@" beside our "ada@".
+            taken = await find_by_email(session, user.email) is not None
+            if not taken:
+                session.add(user)
+    except IntegrityError:  # created meanwhile by another request
+        taken = True
+    if taken:
         form.email.errors = [*form.email.errors, "A user with this email exists already."]
         return await users_page(form, 409)
     return redirect(url_for("admin.users", message=f"Created {user.email}."))
@@ -58,7 +67,7 @@ async def checked_action() -> None:
         raise BadRequest("The form expired or was not sent by this site; try again.")
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.post(f"/users/<{ID}:user_id>/deactivate")
 @admin_required
 async def deactivate(user_id: int):
     await checked_action()
@@ -82,7 +91,7 @@ async def services():
     return await render("admin/services.html", services=rows, action=await ActionForm.load())
 
 
-@bp.post("/services/<int:service_id>/<any(enable, disable):change>")
+@bp.post(f"/services/<{ID}:service_id>/<any(enable, disable):change>")
 @admin_required
 async def switch_service(service_id: int, change: str):
     await checked_action()

@@ -12,9 +12,11 @@ from quart import Blueprint, request
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
+from ..accounts import NotText, authenticate
 from ..models import User
+from ..payloads import BadPayload, load_object
 from .auth import api_user, issue_token, sessions
-from .pages import PER_PAGE, logs_page
+from .pages import PER_PAGE, logs_page, page_number
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -36,13 +38,18 @@ def user_json(user: User) -> dict:
 
 @bp.post("/tokens")
 async def tokens():
-    body = await request.get_json(force=True, silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("email"), str) \
-            or not isinstance(body.get("password"), str):
-        return {"ok": False, "error": 'send {"email": "...", "password": "..."}'}, 400
-    async with sessions()() as session:
-        user = await session.scalar(select(User).where(User.email == body["email"].lower()))
-    if user is None or not user.is_active or not user.check_password(body["password"]):
+    usage = 'send {"email": "...", "password": "..."} as UTF-8 JSON'
+    try:
+        body = load_object(await request.get_data())
+    except BadPayload as exc:
+        return {"ok": False, "error": str(exc), "message": usage}, 400
+    if not isinstance(body.get("email"), str) or not isinstance(body.get("password"), str):
+        return {"ok": False, "error": usage}, 400
+    try:
+        user = await authenticate(sessions(), body["email"], body["password"])
+    except NotText as exc:  # refused before any lookup: the same for every address
+        return {"ok": False, "error": str(exc)}, 400
+    if user is None:  # unknown, wrong password or deactivated: one answer, one duration
         return {"ok": False, "error": "wrong email or password"}, 401
     return {"ok": True, "token": issue_token(user), "token_type": "Bearer"}
 
@@ -72,11 +79,9 @@ async def logs():
     me = await api_user()
     if me is None:
         return unauthorized()
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        return {"ok": False, "error": "page must be a positive whole number"}, 400
-    rows, total = await logs_page(me, int(raw))
-    return {"ok": True, "page": int(raw), "per_page": PER_PAGE, "total": total,
+    page = page_number()  # BadRequest: JSON through json_error
+    rows, total = await logs_page(me, page)
+    return {"ok": True, "page": page, "per_page": PER_PAGE, "total": total,
             "logs": [{"id": r.id, "created_at": r.created_at.isoformat(), "user_id": r.user_id,
                       "service": r.service, "message": r.message, "outcome": r.outcome}
                      for r in rows]}

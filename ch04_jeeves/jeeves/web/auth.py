@@ -1,8 +1,9 @@
 """Who is signed in: quart-auth's cookie for pages, its bearer mode for the API.
 
-quart-auth only knows an ``auth_id`` (here the user's id, signed with the
-app's secret key). The database row is loaded once per request, and a
-deactivated user counts as signed out.
+quart-auth only knows an ``auth_id``, signed with the app's secret key: here
+``"<user id>.<session version>"``. The database row is loaded once per request;
+a deactivated user, or a cookie or token older than the user's last logout or
+password change (an older version), counts as signed out.
 """
 
 from __future__ import annotations
@@ -37,12 +38,22 @@ def sessions():
     return current_app.extensions["jeeves"].sessions
 
 
+def auth_id_of(user: User) -> str:
+    return f"{user.id}.{user.session_version or 0}"
+
+
 async def load_user(auth_id: str | None) -> User | None:
-    if not auth_id or not auth_id.isdigit():
+    """The active user this cookie or token names, if it is still of the current version."""
+    user_id, _, version = (auth_id or "").partition(".")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+        return None  # also cookies from before versions existed ("<id>" alone)
+    if len(user_id) > 10:
         return None
     async with sessions()() as session:
-        user = await session.get(User, int(auth_id))
-    return user if user is not None and user.is_active else None
+        user = await session.get(User, int(user_id))
+    if user is None or not user.is_active or version != str(user.session_version or 0):
+        return None
+    return user
 
 
 async def signed_in_user() -> User | None:
@@ -60,13 +71,13 @@ async def api_user() -> User | None:
 
 
 def issue_token(user: User) -> str:
-    return token_auth().dump_token(str(user.id))
+    return token_auth().dump_token(auth_id_of(user))
 
 
 def login(user: User) -> None:
     from quart_auth import login_user
 
-    login_user(AuthUser(str(user.id)))
+    login_user(AuthUser(auth_id_of(user)))
     g.jeeves_user = user
 
 

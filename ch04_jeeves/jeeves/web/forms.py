@@ -13,10 +13,21 @@ from datetime import timedelta
 from quart import current_app, request, session
 from wtforms import BooleanField, EmailField, Form, PasswordField, StringField
 from wtforms.csrf.session import SessionCSRF
-from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
+from wtforms.validators import EqualTo, InputRequired, Length, Optional, ValidationError
 
-# A plain shape check (WTForms' Email() needs the email_validator package).
-EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address.")
+from ..accounts import MIN_PASSWORD, BadEmail, check_email
+
+
+def valid_email(form, field) -> None:
+    """The one address check (``accounts.check_email``); the field keeps the normalised form."""
+    try:
+        field.data = check_email(field.data or "")
+    except BadEmail as exc:
+        raise ValidationError(str(exc)) from None
+
+
+NEW_PASSWORD = Length(min=MIN_PASSWORD, max=1024,
+                      message=f"Use {MIN_PASSWORD} to 1024 characters.")
 
 
 class JeevesForm(Form):
@@ -39,14 +50,13 @@ def csrf_meta() -> dict:
 
 
 class LoginForm(JeevesForm):
-    email = EmailField("Email", [InputRequired(), EMAIL, Length(max=254)])
+    email = EmailField("Email", [InputRequired(), valid_email])
     password = PasswordField("Password", [InputRequired(), Length(max=1024)])
 
 
 class NewUserForm(JeevesForm):
-    email = EmailField("Email", [InputRequired(), EMAIL, Length(max=254)])
-    password = PasswordField("Password", [InputRequired(), Length(
-        min=10, max=1024, message="Use 10 to 1024 characters.")])
+    email = EmailField("Email", [InputRequired(), valid_email])
+    password = PasswordField("Password", [InputRequired(), NEW_PASSWORD])
     confirm = PasswordField("Repeat the password",
                             [InputRequired(), EqualTo("password", "The passwords differ.")])
     location = StringField("Location", [Optional(), Length(max=200)])
@@ -55,6 +65,15 @@ class NewUserForm(JeevesForm):
 
 class ProfileForm(JeevesForm):
     location = StringField("Location", [Optional(), Length(max=200)])
+
+
+class PasswordForm(JeevesForm):
+    """Changing one's password signs out every other browser and API token."""
+
+    current = PasswordField("Current password", [InputRequired(), Length(max=1024)])
+    new = PasswordField("New password", [InputRequired(), NEW_PASSWORD])
+    confirm = PasswordField("Repeat the new password",
+                            [InputRequired(), EqualTo("new", "The passwords differ.")])
 
 
 class ActionForm(JeevesForm):

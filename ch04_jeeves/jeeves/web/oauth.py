@@ -8,8 +8,10 @@
 3. The code is exchanged through ``oauth.v2.access`` with the client id and
    secret as HTTP Basic (the book put the secret in the query string, where
    proxies and logs keep it). The token is stored, never shown or logged.
-4. Signed in already: the Slack account is linked to you. Not signed in: you are
-   signed in as the user already linked to that Slack account.
+4. Signed in already: the Slack account is linked to you; if you talked to the bot
+   before, the user Jeeves made for your Slack id then is folded into yours (its
+   logs move with it). Not signed in: you are signed in as the user already linked
+   to that Slack account, if it is a real account (with an email).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from quart import Blueprint, current_app, redirect, request, session, url_for
 from sqlalchemy import select
 from werkzeug.exceptions import BadGateway, BadRequest, Conflict, Forbidden, HTTPException, NotFound
 
+from ..accounts import fold_into, made_by_slack
 from ..models import SlackToken, User
 from .auth import login, sessions, signed_in_user
 from .pages import html_error
@@ -78,14 +81,17 @@ async def callback():
     async with sessions().begin() as db:
         holder = await db.scalar(select(User).where(User.slack_id == slack_user))
         if me is None:
-            if holder is None or not holder.is_active:
+            if holder is None or not holder.is_active or made_by_slack(holder):
                 raise Forbidden("No Jeeves account is linked to this Slack account: sign in "
                                 "with your email first, then link Slack from your profile.")
             user = holder
         else:
-            if holder is not None and holder.id != me.id:
-                raise Conflict("This Slack account is linked to another Jeeves user.")
             user = await db.get(User, me.id)
+            if holder is not None and holder.id != me.id:
+                if not made_by_slack(holder):
+                    raise Conflict("This Slack account is linked to another Jeeves user.")
+                await fold_into(db, holder, user)
+                log.info("user %s took over Slack-made user %s", user.id, holder.id)
             user.slack_id = slack_user
         link = await db.get(SlackToken, user.id) or SlackToken(user_id=user.id)
         link.access_token = token
