@@ -168,3 +168,14 @@ def test_chapter_folders_exist():
             e.file.startswith(folder) for e in EXAMPLES
         ), f"{folder} has examples but no README.md"
     assert Path(ROOT / "README.md").is_file()
+
+
+def test_skip_if_is_a_function_giving_a_reason_or_none():
+    guarded = [e for e in catalogue.all_examples() if e.skip_if is not None]
+    assert guarded, "the PostgreSQL examples say when they cannot run"
+    for example in guarded:
+        assert callable(example.skip_if), example.id
+        reason = example.skip_reason()
+        assert reason is None or (isinstance(reason, str) and reason), example.id
+    unguarded = next(e for e in catalogue.all_examples() if e.skip_if is None)
+    assert unguarded.skip_reason() is None

@@ -29,7 +29,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from workbook import catalogue
+from workbook import catalogue, notebook_outputs
 from workbook import notebook as helpers
 from workbook.catalogue import ROOT
 from workbook.catalogue.notebooks import NOTEBOOKS
@@ -169,11 +169,8 @@ def with_solutions_checked(nb, solutions: dict[str, str]):
 
 def test_notebooks_have_no_outputs():
     dirty = [p.name for p in sorted(NOTEBOOK_DIR.glob("*.ipynb"))
-             if not helpers.is_clean(nbformat.read(p, as_version=4))]
-    assert dirty == [], (
-        f"{dirty} carry outputs or execution counts; run "
-        "python -m workbook.notebook strip notebooks/*.ipynb"
-    )
+             if not notebook_outputs.is_clean(nbformat.read(p, as_version=4))]
+    assert dirty == [], f"{dirty} carry outputs or execution counts; run workbook notebooks strip"
 
 
 def test_every_notebook_file_is_in_the_catalogue():
@@ -245,23 +242,40 @@ def code(source: str, tags=()):
     return cell
 
 
-def test_kernel_is_this_interpreter_and_a_solution_is_undone_after_its_check(
-        this_interpreters_kernel):
-    """One kernel start for two things: it is this Python, and the solution run
-    after a check leaves the committed names behind for the cells that follow."""
+def test_the_kernel_its_in_loop_servers_and_a_solution_undone(this_interpreters_kernel):
+    """One kernel start (they cost seconds) for three things: the kernel is this
+    Python; in-loop servers answer, and stop_all() stops those still running and
+    closes their ports; a solution run after its check leaves the committed
+    names behind for the cells that follow."""
     book = nbformat.v4.new_notebook(cells=[
         code("import sys; print(sys.executable)"),
+        code("from workbook import notebook as nb\nimport httpx\n"
+             "from ch02_quart.quart_basic import app\n"
+             "from aiohttp import web\n"
+             "async def hello(request):\n    return web.json_response({'hi': 1})\n"
+             "aio = web.Application(); aio.router.add_get('/', hello)\n"
+             "q = await nb.serve_asgi(app)\nw = await nb.serve_aiohttp(aio)\n"
+             "gone = await nb.serve(web.Application())\nawait gone.stop()  # stopped by hand\n"
+             "async with httpx.AsyncClient() as c:\n"
+             "    print((await c.get(q.url + '/api')).json(), (await c.get(w.url)).json())"),
         code("answer = 41", ["exercise:x"]),
-        code("from workbook import notebook as nb\n"
-             "await nb.check('the answer', lambda: answer == 42)", ["check:x"]),
+        code("await nb.check('the answer', lambda: answer == 42)", ["check:x"]),
         code("print(answer, 'helper' in globals())"),
+        code("await nb.stop_all()\nimport socket\n"
+             "for port in (q.port, w.port, gone.port):\n"
+             "    with socket.socket() as s:\n"
+             "        print('closed' if s.connect_ex(('127.0.0.1', port)) else 'open')"),
     ])
     with_solutions_checked(book, {"x": "answer = 42\nhelper = 1\n"})
     execute(book)
     assert text_of(book.cells[0]).strip() == sys.executable
+    assert text_of(book.cells[1]).strip() == "{'Hello': 'World!'} {'hi': 1}"
     assert verdict_of(tagged(book, "check:")["x"]) == "NOT YET: the answer"
     assert verdict_of(tagged(book, "solved-check:")["x"]) == "PASS: the answer"
-    assert text_of(book.cells[-1]).strip() == "41 False"
+    assert text_of(book.cells[-2]).strip() == "41 False"
+    assert text_of(book.cells[-1]).split() == [
+        "stopped", "2", "in-loop", "server(s)", "and", "0", "process(es)",
+        "closed", "closed", "closed"]
 
 
 def test_a_failing_cell_still_stops_the_servers(this_interpreters_kernel):
@@ -279,27 +293,6 @@ def test_a_failing_cell_still_stops_the_servers(this_interpreters_kernel):
     assert_all_stopped(this_interpreters_kernel)
 
 
-def test_in_loop_servers_answer_and_stop(this_interpreters_kernel):
-    book = nbformat.v4.new_notebook(cells=[
-        code("from workbook import notebook as nb\nimport httpx\n"
-             "from ch02_quart.quart_basic import app\n"
-             "from aiohttp import web\n"
-             "async def hello(request):\n    return web.json_response({'hi': 1})\n"
-             "aio = web.Application(); aio.router.add_get('/', hello)\n"
-             "q = await nb.serve_asgi(app)\nw = await nb.serve_aiohttp(aio)\n"
-             "async with httpx.AsyncClient() as c:\n"
-             "    print((await c.get(q.url + '/api')).json(), (await c.get(w.url)).json())"),
-        code("await nb.stop_all()\nimport socket\n"
-             "for port in (q.port, w.port):\n"
-             "    with socket.socket() as s:\n"
-             "        print('closed' if s.connect_ex(('127.0.0.1', port)) else 'open')"),
-    ])
-    execute(book)
-    assert text_of(book.cells[0]).strip() == "{'Hello': 'World!'} {'hi': 1}"
-    assert text_of(book.cells[1]).split() == [
-        "stopped", "2", "in-loop", "server(s)", "and", "0", "process(es)", "closed", "closed"]
-
-
 async def test_check_says_pass_or_not_yet_and_never_raises(capsys):
     async def fine():
         return None
@@ -315,19 +308,6 @@ async def test_check_says_pass_or_not_yet_and_never_raises(capsys):
     assert out[1] == "NOT YET: broken"
     assert "ZeroDivisionError" in out[2] and "divide by something" in out[3]
     assert out[4] == "NOT YET: false"
-
-
-def test_strip_command_cleans_and_check_command_notices(tmp_path):
-    path = tmp_path / "dirty.ipynb"
-    cell = code("print(1)")
-    cell.execution_count = 3
-    cell.outputs = [nbformat.v4.new_output("stream", text="1\n")]
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
-    assert helpers.main(["check", str(path)]) == 1
-    assert helpers.main(["strip", str(path)]) == 0
-    assert helpers.main(["check", str(path)]) == 0
-    clean = nbformat.read(path, as_version=4).cells[0]
-    assert clean.outputs == [] and clean.execution_count is None and clean.source == "print(1)"
 
 
 def test_solutions_file_format(tmp_path):

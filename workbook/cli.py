@@ -5,6 +5,7 @@
     workbook try ID
     workbook check [CHAPTER|ID ...] [--json]
     workbook readme
+    workbook notebooks strip|check [PATH ...]
     workbook bench [--quick] [...]      (python -m ch01_wsgi_async.bench)
 
 On a terminal, long commands show progress and colour PASS/FAIL; ``--json``
@@ -20,7 +21,7 @@ import os
 import sys
 import time
 
-from workbook import catalogue, probes, serving
+from workbook import catalogue, notebook_outputs, probes, serving
 from workbook.catalogue import Example, UnknownExample, ch01
 
 
@@ -98,9 +99,28 @@ def curl_line(url: str, probe: catalogue.Probe) -> str:
     for k, v in probe.headers.items():
         parts += ["-H", f"'{k}: {v}'"]
     if probe.data is not None:
-        parts += ["--data", "'" + probe.data.decode() + "'"]
+        parts += shell_data(probe.data)
     parts.append(url + probe.path)
     return " ".join(parts)
+
+
+def shell_data(data: bytes) -> list[str]:
+    """The body as a shell argument a learner can paste: text in quotes, other bytes in
+    bash's $'\\xNN' form, a long "[[[...]]]" body as a python3 one-liner."""
+    half = len(data) // 2
+    if len(data) > 200 and data == data[:1] * half + data[-1:] * half and data.isascii():
+        script = (f"import sys; sys.stdout.write({data[:1].decode()!r} * {half}"
+                  f" + {data[-1:].decode()!r} * {half})")
+        return ["--data-binary", f'"$(python3 -c "{script}")"']
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and "'" not in text and text.isprintable():
+        return ["--data", f"'{text}'"]
+    escaped = "".join(chr(b) if 32 <= b < 127 and chr(b) not in "'\\" else f"\\x{b:02x}"
+                      for b in data)
+    return ["--data-binary", f"$'{escaped}'"]
 
 
 def cmd_run(args) -> int:
@@ -122,10 +142,13 @@ def cmd_run(args) -> int:
 
 def _run_in_terminal(ex: Example, port: int | None, env: dict[str, str]) -> int:
     # Its output goes straight to this terminal; it is ready once it answers.
-    served = serving.start_process(
-        serving.python_command(ex), name=ex.id, port=port,
-        env=serving.example_env(ex, extra=env),
-        ready_path=ex.ready_path if ex.kind == "server" else None, capture=False)
+    try:
+        served = serving.start_process(
+            serving.python_command(ex), name=ex.id, port=port,
+            env=serving.example_env(ex, extra=env),
+            ready_path=ex.ready_path if ex.kind == "server" else None, capture=False)
+    except KeyboardInterrupt:  # Ctrl-C before it answered: start_process stopped it
+        return 130
     try:
         if ex.kind == "server":
             print(f"\nURL: {served.url}/")
@@ -285,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help="one JSON document (results and counts), no table or progress")
     p.set_defaults(func=cmd_check)
+    notebook_outputs.register(sub)
     # Listed for --help; main() hands every bench argument to the chapter's module.
     sub.add_parser("bench", add_help=False,
                    help="chapter 1's services measured side by side (workbook bench --help)")

@@ -8,6 +8,7 @@ In a notebook::
     with nb.started("ch01.time_twisted") as s:  # ... stopped when the block ends
     live = await nb.serve(app)                  # an app (ASGI, WSGI, aiohttp) on the kernel's loop
     await live.stop()                           # ... stopped (in-loop: awaited)
+    (nb.serve_asgi and nb.serve_aiohttp, the names the notebooks use, are nb.serve.)
     await nb.tour("ch02.session")               # its catalogue requests, served on the loop
     await nb.check("the fix works", some_test)  # prints PASS or NOT YET
     await nb.stop_all()                         # last cell: everything stopped
@@ -17,15 +18,12 @@ are also stopped when the kernel exits (``atexit``), so a cell that fails
 half-way through never leaves a server behind. In-loop servers die with the
 kernel anyway.
 
-From a shell::
-
-    python -m workbook.notebook strip notebooks/*.ipynb   # remove outputs before committing
-    python -m workbook.notebook check notebooks/*.ipynb   # exit 1 if any has outputs
+Keeping the notebook files free of outputs is ``workbook notebooks strip|check``
+(workbook/notebook_outputs.py).
 """
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import contextlib
 import importlib
@@ -230,58 +228,3 @@ async def check(name: str, test, hint: str = "") -> None:
         print(f"{PASS}: {name}")
     else:
         print(f"{NOT_YET}: {name}\n    {why}" + (f"\n    hint: {hint}" if hint else ""))
-
-
-# -- keeping notebooks free of outputs -----------------------------------------------
-
-def is_clean(nb) -> bool:
-    return all(
-        not cell.get("outputs") and cell.get("execution_count") is None
-        for cell in nb.cells if cell.cell_type == "code"
-    )
-
-
-def strip_notebook(nb) -> bool:
-    """Remove outputs, execution counts and run metadata. Returns True when changed."""
-    changed = False
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        if cell.get("outputs") or cell.get("execution_count") is not None:
-            changed = True
-        cell["outputs"] = []
-        cell["execution_count"] = None
-        for key in ("execution", "collapsed", "scrolled"):
-            if key in cell.metadata:
-                del cell.metadata[key]
-                changed = True
-    for key in ("widgets",):
-        if key in nb.metadata:
-            del nb.metadata[key]
-            changed = True
-    return changed
-
-
-def main(argv: list[str] | None = None) -> int:
-    import nbformat
-
-    parser = argparse.ArgumentParser(prog="python -m workbook.notebook")
-    parser.add_argument("command", choices=["strip", "check"])
-    parser.add_argument("paths", nargs="+", type=Path)
-    args = parser.parse_args(argv)
-    dirty = []
-    for path in args.paths:
-        nb = nbformat.read(path, as_version=4)
-        if args.command == "strip":
-            if strip_notebook(nb):
-                nbformat.write(nb, path)
-                print(f"stripped {path}")
-        elif not is_clean(nb):
-            dirty.append(path)
-    for path in dirty:
-        print(f"{path} has outputs: run python -m workbook.notebook strip {path}")
-    return 1 if dirty else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -115,7 +115,7 @@ def errata_table(rows: list[errata.Erratum]) -> str:
 def source_cell(r: errata.Erratum) -> str:
     cell = SOURCE_NAMES[r.source]
     if r.broke_in:
-        cell += f" ({r.broke_in})"
+        cell += f", broke in {r.broke_in}"
     return cell
 
 

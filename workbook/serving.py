@@ -85,7 +85,7 @@ class Served:
     _final_output: str | None = field(default=None, repr=False)
     _close_in_loop: Callable[[], Awaitable[None]] | None = field(default=None, repr=False)
     _close_thread: Callable[[], None] | None = field(default=None, repr=False)
-    _in_loop: bool = field(default=False, repr=False)
+    _in_loop: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._in_loop = self._close_in_loop is not None
@@ -297,7 +297,10 @@ def start_process(argv: list[str] | Callable[[int], list[str]], *, name: str,
             return server
         try:
             wait_until_answers(server.url + ready_path, process, timeout, max_interval)
-        except ServerFailed as exc:
+        except BaseException as exc:
+            if not isinstance(exc, ServerFailed):  # Ctrl-C while waiting: nothing left behind
+                server.stop()
+                raise
             server.stop()
             output = server.output()
             if (port is None and attempt < retries

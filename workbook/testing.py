@@ -2,13 +2,20 @@
 
 - ``start_example``: start a catalogue example as a process on a free port,
   wait until it answers, and stop it (by PID) at the end of the test.
-- ``postgres_url``: one real PostgreSQL per test session and worker.
+- ``postgres_url``: one real PostgreSQL per test run, shared by every xdist
+  worker (each test makes its own database in it when it needs a clean one).
 - ``run_script_ok``: run a script example as a learner does; its standard output.
+
+It also runs the tests marked ``slow`` first.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -29,10 +36,46 @@ def start_example():
         server.stop()
 
 
+# The folder of the run's one embedded PostgreSQL: chosen by the process pytest
+# started (before any xdist worker exists, so every worker inherits it), created
+# by the first test that asks, stopped when the run ends.
+SHARED_PGDATA = "WORKBOOK_SHARED_PGDATA"
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput") or os.environ.get(SHARED_PGDATA):
+        return  # an xdist worker (or a nested run): use the folder already chosen
+    folder = Path(tempfile.mkdtemp(prefix="wb-pg-"))  # short: the socket lives inside
+    config._workbook_pg_folder = folder
+    os.environ[SHARED_PGDATA] = str(folder / "data")
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_workbook_pg_folder", None)
+    if folder is not None:
+        pg.stop_shared(folder / "data")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(SHARED_PGDATA, None)
+
+
+def pytest_collection_modifyitems(items):
+    """Tests marked ``slow`` first (the order is otherwise kept): xdist hands tests out
+    in this order, so with ``-n auto`` the slow ones start at once and the quick ones
+    fill the gaps, instead of one slow test starting last and keeping the run waiting
+    on a single core. (xdist's ``worksteal`` would do the balancing too, but it ignores
+    the ``xdist_group`` marks that ``--dist loadgroup`` in pyproject.toml honours.)"""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
-    with pg.postgres_url() as url:
-        yield url
+    if os.environ.get("DATABASE_URL"):
+        with pg.postgres_url() as url:
+            yield url
+        return
+    url = pg.shared_postgres_url(Path(os.environ[SHARED_PGDATA]))
+    pg.tune_for_tests(url)
+    yield url
 
 
 def run_script_ok(example_id: str, *args: str, timeout: float = 120) -> str:

@@ -57,6 +57,14 @@ def read_hotel(item: dict, version: str) -> dict:
     return {"id": item["id"], "name": item["name"], "rooms": item["rooms"], "rate_cents": cents}
 
 
+def body_of(answer, peer: str) -> dict:
+    """A peer's JSON when it said yes; a refusal this UI did not expect is the peer's fault."""
+    if answer.status_code >= 400:
+        raise kit.PeerError(502, peer, f"{peer} answered {answer.status_code}: "
+                                       f"{answer.json().get('message', answer.text)}")
+    return answer.json()
+
+
 async def call(method, peer, path, **kwargs):
     hops.get([]).append(peer)  # counted for the lesson: each one is a network round trip
     kwargs.setdefault("timeout", app.config["CONTROL"]["peer_timeout"])
@@ -91,8 +99,8 @@ async def search():
         found, booked = await found, await booked  # one after the other: the times add up
     else:
         found, booked = await asyncio.gather(found, booked)  # side by side: the slowest counts
-    taken = booked.json()["taken"]
-    hotels = [read_hotel(h, version) for h in found.json()["hotels"]]
+    taken = body_of(booked, "reservations")["taken"]
+    hotels = [read_hotel(h, version) for h in body_of(found, "search")["hotels"]]
     return {"city": city, "fanout": fanout, "hotels": [
         {**h, "rooms_left": h["rooms"] - taken.get(h["id"], 0)} for h in hotels]}
 
@@ -111,7 +119,7 @@ async def book():
     found = await call("GET", "search", f"/{version}/hotels/{data['hotel_id']}")
     if found.status_code == 404:
         abort(404, f"unknown hotel {data['hotel_id']!r}")
-    hotel = read_hotel(found.json(), version)
+    hotel = read_hotel(body_of(found, "search"), version)
     user = await call("POST", "users", "/users", json={"email": data["email"], "name": data["name"]})
     if user.status_code >= 400:
         raise kit.Refusal(user.status_code, user.json()["message"])
@@ -180,8 +188,9 @@ async def where_is(user_ref):
         call("GET", "users", f"/users/{user_ref}"),
         call("GET", "reservations", f"/guests/{user_ref}"),
         call("GET", "payments", f"/customers/{user_ref}"))
-    return {"users": user.json() if user.status_code == 200 else None,
-            "reservations": stays.json()["reservations"], "payments": paid.json()["payments"]}
+    return {"users": None if user.status_code == 404 else body_of(user, "users"),
+            "reservations": body_of(stays, "reservations")["reservations"],
+            "payments": body_of(paid, "payments")["payments"]}
 
 
 @app.delete("/users/<user_ref>")

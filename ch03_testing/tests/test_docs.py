@@ -9,7 +9,11 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from workbook.catalogue import ROOT
+
+pytestmark = pytest.mark.slow  # two Sphinx builds
 
 DOCS = ROOT / "ch03_testing" / "docs"
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .models import Log, SlackToken, User
+from .models import Log, SlackToken, User, password_hash_method
 
 EMAIL_MAX = 254  # RFC 5321's limit on a forward path
 MIN_PASSWORD = 10
@@ -62,7 +62,7 @@ def is_text(*values: str) -> bool:
 @functools.cache
 def dummy_hash() -> str:
     """A hash of a random password, made once, with the same method as real ones."""
-    return generate_password_hash(secrets.token_urlsafe(16))
+    return generate_password_hash(secrets.token_urlsafe(16), method=password_hash_method())
 
 
 def password_matches(stored: str | None, password: str) -> bool:

@@ -11,7 +11,9 @@ transport on a SQLite file in the instance folder)::
     JEEVES_DEV=1 JEEVES_ALERT_INTERVAL=3600 celery -A ch04_jeeves.jeeves.celery_app beat
 
 and with Redis: ``JEEVES_BROKER_URL=redis://localhost:6379/0`` (``pip install redis``).
-Send work from Python: ``app.send_task("jeeves.weather_alerts")``.
+Send work from Python: ``app.send_task("jeeves.weather_alerts")``. Jeeves itself
+(``JEEVES_TASK_RUNNER=celery``, see ``runners.py``) sends ``jeeves.handle_event``
+with the id of an event it has stored; running it twice is harmless.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 The happy path needs the other six services: tests/ch01/test_booking_system.py runs it.
 """
 
+import httpx
 import pytest
 
 from ch01_wsgi_async.booking import ui
@@ -52,3 +53,12 @@ def test_read_hotel_is_the_consumers_contract():
     with pytest.raises(ui.ContractError, match="needs id, name and rooms"):
         ui.read_hotel({**v1, "rooms": "3"}, "v1")
     assert ui.ContractError("x").status == 502  # the UI answers 502: its peer broke the contract
+
+
+def test_an_unexpected_refusal_from_a_peer_is_a_502():
+    refused = httpx.Response(401, json={"error": 401, "message": "expired token"})
+    with pytest.raises(ui.kit.PeerError) as caught:
+        ui.body_of(refused, "reservations")
+    assert (caught.value.status, caught.value.message) == (
+        502, "reservations answered 401: expired token")
+    assert ui.body_of(httpx.Response(200, json={"taken": {}}), "reservations") == {"taken": {}}

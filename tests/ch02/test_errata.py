@@ -7,6 +7,7 @@ workbook's corrected example. The rows: workbook/catalogue/errata/ch02.py.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import io
@@ -34,6 +35,45 @@ def failure(call) -> str:
     except Exception as exc:  # the point: whatever it raises, as a learner would see it
         return exception_line(exc)
     raise AssertionError("it did not fail")
+
+
+# ---------------------------------------------------------------- how Quart handles requests
+
+
+@proofs.reproduces("quart_is_asgi_only")
+def _():
+    from ch02_quart.quart_basic import app
+
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/api", "SERVER_NAME": "127.0.0.1",
+               "SERVER_PORT": "8100", "wsgi.url_scheme": "http"}
+    return failure(lambda: app(environ, lambda status, headers: None))  # a WSGI server's call
+
+
+@proofs.fixes("quart_is_asgi_only")
+async def _():
+    from ch02_quart.quart_basic import app
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+             "scheme": "http", "path": "/api", "raw_path": b"/api", "query_string": b"",
+             "root_path": "", "headers": [(b"host", b"127.0.0.1")],
+             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8100)}
+    sent, messages = [], [{"type": "http.request", "body": b"", "more_body": False}]
+    finished = asyncio.Event()
+
+    async def receive():
+        if messages:
+            return messages.pop()
+        await finished.wait()  # then the client goes away, as after any response
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+        if message["type"] == "http.response.body" and not message.get("more_body"):
+            finished.set()
+
+    await app(scope, receive, send)  # what an ASGI server does
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 200
+    assert b"".join(m.get("body", b"") for m in sent[1:]).strip() == b'{"Hello":"World!"}'
 
 
 # ---------------------------------------------------------------- routing

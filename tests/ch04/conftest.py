@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import secrets
 import uuid
 
@@ -24,6 +25,12 @@ from ch04_jeeves.jeeves.app import wait_for_background_tasks
 from ch04_jeeves.jeeves.config import Settings
 from ch04_jeeves.jeeves.models import Log
 from workbook import catalogue, serving
+
+
+def pytest_configure(config):
+    # A cheaper scrypt for every password these tests hash, here and in the Jeeves
+    # processes they start (see password_hash_method in jeeves/models.py).
+    os.environ.setdefault("JEEVES_PASSWORD_HASH", "scrypt:1024:8:1")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

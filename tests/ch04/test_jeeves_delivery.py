@@ -52,6 +52,11 @@ COMMANDS = ["help", "weather in Paris", "get location", "weather in Tokyo", "ser
             "config location London", "make tea"]
 
 
+def process_test(test):
+    """Real processes, a few seconds each (spread over the xdist workers)."""
+    return pytest.mark.integration(pytest.mark.slow(test))
+
+
 # --- the hard way: a real process, killed ------------------------------------------
 
 
@@ -190,13 +195,13 @@ async def run_burst(standins, db_url: str, stop_signal: int, capsys) -> dict:
     return figures
 
 
-@pytest.mark.integration
+@process_test
 async def test_sigkill_mid_burst_loses_and_repeats_nothing(standins, db_url, capsys):
     figures = await run_burst(standins, db_url, signal.SIGKILL, capsys)
     assert figures["acknowledged"] >= figures["stopped_after"]
 
 
-@pytest.mark.integration
+@process_test
 async def test_sigterm_mid_burst_finishes_what_it_acknowledged(standins, tmp_path, capsys):
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'jeeves.db'}"
     figures = await run_burst(standins, db_url, signal.SIGTERM, capsys)
@@ -362,7 +367,7 @@ def configure_weather(weather_url: str, delay: float) -> None:
         assert json.load(resp)["delay"] == delay
 
 
-@pytest.mark.integration
+@process_test
 async def test_shutdown_says_what_it_waits_for_and_a_second_ctrl_c_forces(standins, tmp_path):
     slack_api, weather_api, _ = standins
     db_url, secret = f"sqlite+aiosqlite:///{tmp_path / 'jeeves.db'}", os.urandom(16).hex()
@@ -399,7 +404,7 @@ async def test_shutdown_says_what_it_waits_for_and_a_second_ctrl_c_forces(standi
     assert await standin_replies(slack_api.url, "0FORCED") == Counter({"D0FORCED": 1})
 
 
-@pytest.mark.integration
+@process_test
 async def test_a_request_on_the_wire_at_shutdown_gets_a_clean_answer(standins, tmp_path):
     """Half a request is on the wire when SIGTERM comes. If Jeeves had started on it, it
     finishes (Hypercorn's graceful timeout, JEEVES_GRACEFUL_TIMEOUT, is 10 s); if not,

@@ -23,6 +23,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from ch04_jeeves.jeeves import slack
+from ch04_jeeves.jeeves.models import password_hash_method
 from workbook.serving import child_env, start_process
 
 pytestmark = pytest.mark.integration
@@ -49,7 +50,7 @@ class Site:
         with sqlite3.connect(self.db, timeout=30) as conn:
             conn.execute("INSERT INTO users (email, password_hash, config, is_active, is_admin)"
                          " VALUES (?, ?, '{}', 1, ?)",
-                         (email, generate_password_hash(password), admin))
+                         (email, generate_password_hash(password, method=password_hash_method()), admin))
         return email
 
 
@@ -153,6 +154,13 @@ def test_a_lone_surrogate_gets_one_answer_for_known_and_unknown(site):
             answers.append((answer.status_code, answer.json()))
     assert answers[0] == answers[1] == (
         400, {"ok": False, "error": "email and password must be valid Unicode text"})
+
+
+def test_the_api_checks_addresses_as_the_forms_do(site):
+    with site.browser() as client:
+        for email in ("not an email <script>", "a@b", "x" * 300 + "@example.com"):
+            answer = client.post("/api/tokens", json={"email": email, "password": "x"})
+            assert answer.status_code == 400 and answer.json()["error"] == "Enter an email address."
 
 
 def test_unknown_and_known_emails_take_comparable_time(site):

@@ -1,5 +1,6 @@
 """ch04_jeeves.logging_in: quart-auth's QuartAuth, 401 for anonymous, 403 for non-admins."""
 
+import ch04_jeeves.logging_in as example
 from ch04_jeeves.logging_in import make_app
 
 PASSWORD = "a demo password"
@@ -58,3 +59,19 @@ async def test_a_forged_cookie_is_not_a_login():
     c = client()
     c.set_cookie("localhost", "QUART_AUTH", "1")  # the user id without the signature
     assert (await c.get("/me")).status_code == 401
+
+
+async def test_known_and_unknown_emails_cost_the_same_hashing(monkeypatch):
+    # One scrypt check either way; before, an unknown email made a hash and checked it (2x).
+    app = make_app(password="pw-for-the-test", dev=True)
+    work = []
+    real_check, real_make = example.check_password_hash, example.generate_password_hash
+    monkeypatch.setattr(example, "check_password_hash",
+                        lambda *a: work.append("check") or real_check(*a))
+    monkeypatch.setattr(example, "generate_password_hash",
+                        lambda *a: work.append("make") or real_make(*a))
+    for email in ("ada@example.com", "nobody@example.com"):
+        work.clear()
+        resp = await app.test_client().post("/login", form={"email": email, "password": "no"})
+        assert resp.status_code == 401
+        assert work == ["check"], email

@@ -41,6 +41,26 @@ async def test_post_message_is_recorded_and_readable_over_http(slack_api):
     assert slack_api.state["messages"] == []
 
 
+async def test_history_and_replies_show_message_metadata_when_asked(slack_api):
+    """What Jeeves's crash recovery asks (slack.find_reply): is our reply already there?"""
+    client = sdk(slack_api)
+    meta = {"event_type": "jeeves_reply", "event_payload": {"event_id": "Ev1"}}
+    await client.chat_postMessage(channel="D1", text="first", metadata=meta)
+    await client.chat_postMessage(channel="D1", text="in thread", thread_ts="5.1", metadata=meta)
+    await client.chat_postMessage(channel="D2", text="elsewhere")
+    history = await client.conversations_history(channel="D1", include_all_metadata=True)
+    assert [(m["text"], m["metadata"]) for m in history["messages"]] == [
+        ("in thread", meta), ("first", meta)]  # newest first, as Slack lists them
+    plain = await client.conversations_history(channel="D1")
+    assert all("metadata" not in m for m in plain["messages"])
+    assert (await client.conversations_history(channel="D1", oldest="9999999999"))["messages"] == []
+    thread = await client.conversations_replies(channel="D1", ts="5.1", include_all_metadata=True)
+    assert [m["text"] for m in thread["messages"]] == ["in thread"]
+    with pytest.raises(SlackApiError) as caught:
+        await sdk(slack_api, token="xoxb-wrong").conversations_history(channel="D1")
+    assert caught.value.response["error"] == "invalid_auth"
+
+
 async def test_form_bodies_work_too(slack_api):
     async with aiohttp.ClientSession() as http:
         async with http.post(slack_api.url + "/api/chat.postMessage",

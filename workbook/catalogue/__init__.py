@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,9 +63,8 @@ class Example:
     env: dict = field(default_factory=dict)
     # A path a server answers on once it is ready (any HTTP status counts).
     ready_path: str = "/"
-    # Module path of a helper in the workbook that says why it cannot run here
-    # ("pkg.mod:func" returning a reason string or None).
-    skip_if: str | None = None
+    # A function saying why it cannot run here (a reason string), or None when it can.
+    skip_if: Callable[[], str | None] | None = None
     # Run as a module (``python -m``) instead of as a file.
     module: str | None = None
     # Servers it talks to: {ENV_VAR: (example id, path)}. The harness starts each
@@ -96,10 +96,7 @@ class Example:
         return "python " + " ".join(self.command())
 
     def skip_reason(self) -> str | None:
-        if not self.skip_if:
-            return None
-        mod, func = self.skip_if.split(":")
-        return getattr(importlib.import_module(mod), func)()
+        return self.skip_if() if self.skip_if else None
 
 
 def _chapter_modules():

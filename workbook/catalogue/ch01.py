@@ -1,4 +1,4 @@
-"""Chapter 1 examples: the time service six ways, sync vs async."""
+"""Chapter 1 examples: the time service six ways, sync vs async; the hotel booking, twice."""
 
 import importlib.util
 import json
@@ -136,7 +136,7 @@ EXAMPLES += [
         kind="script",
         summary="The book's aiopg SELECT 1 through a pool, on a real (embedded) PostgreSQL",
         stdout_contains=("ready in", "rows: [(1,)]"),
-        skip_if="workbook.catalogue.ch01:no_postgres",
+        skip_if=no_postgres,
     ),
     Example(
         id="ch01.aiopg_vs_psycopg3",
@@ -144,7 +144,7 @@ EXAMPLES += [
         kind="script",
         summary="The same SELECT 1 with psycopg 3's own async API: today's way",
         stdout_contains=("ready in", "rows: [(1,)]"),
-        skip_if="workbook.catalogue.ch01:no_postgres",
+        skip_if=no_postgres,
     ),
     Example(
         id="ch01.dis_generator",

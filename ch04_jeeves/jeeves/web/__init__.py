@@ -13,11 +13,13 @@ carries a Content-Security-Policy that forbids framing (``SECURITY_HEADERS``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 
 from quart import Quart
 
+from ..accounts import dummy_hash
 from ..config import Settings
 from .auth import init_auth
 
@@ -46,6 +48,12 @@ def init_web(app: Quart, settings: Settings) -> None:
         QUART_AUTH_COOKIE_SECURE=secure, QUART_AUTH_DURATION=14 * 24 * 3600,
     )
     init_auth(app)
+
+    @app.before_serving
+    async def warm_dummy_hash():
+        # Made once per process, before the first login: else the first unknown
+        # address would pay for making it too, and take longer than a known one.
+        await asyncio.to_thread(dummy_hash)
 
     @app.after_request
     async def security_headers(response):

@@ -12,7 +12,7 @@ from quart import Blueprint, request
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from ..accounts import NotText, authenticate
+from ..accounts import BadEmail, NotText, authenticate, check_email
 from ..models import User
 from ..payloads import BadPayload, load_object
 from .auth import api_user, issue_token, sessions
@@ -46,7 +46,11 @@ async def tokens():
     if not isinstance(body.get("email"), str) or not isinstance(body.get("password"), str):
         return {"ok": False, "error": usage}, 400
     try:
-        user = await authenticate(sessions(), body["email"], body["password"])
+        email = check_email(body["email"])  # the forms' check: a shape, not a lookup
+    except BadEmail as exc:
+        return {"ok": False, "error": str(exc), "message": usage}, 400
+    try:
+        user = await authenticate(sessions(), email, body["password"])
     except NotText as exc:  # refused before any lookup: the same for every address
         return {"ok": False, "error": str(exc)}, 400
     if user is None:  # unknown, wrong password or deactivated: one answer, one duration

@@ -9,6 +9,17 @@ SAMPLES = "`CodeSamples/Chapter2/"
 
 ERRATA = [
     Erratum(
+        id="quart_is_asgi_only",
+        source="book",
+        where="the book's text, *How Quart handles requests* (quoted in the notes)",
+        code="a Quart app handles \"ASGI and WSGI requests\"",
+        error="TypeError: Quart.__call__() missing 1 required positional argument: 'send'",
+        note="when a WSGI server calls it as `app(environ, start_response)`",
+        fix="serve it with an ASGI server (Hypercorn, uvicorn); chapter 1's `time_asgi.py` "
+            "shows the ASGI callable by hand",
+        why="`Quart.__call__(scope, receive, send)` is ASGI only; there is no WSGI entry point",
+    ),
+    Erratum(
         id="duplicate_endpoint_path_friendly",
         source="book",
         where=SAMPLES + "variables_and_converters.py`",
