@@ -167,6 +167,27 @@ def api(url: str, token: str, path: str):
         return json.loads(response.read())
 
 
+async def kernel_started(page, url: str, token: str, name: str) -> None:
+    """Poll until the server has an idle kernel for this notebook.
+
+    On a loaded machine JupyterLab sometimes asks which kernel to start (its
+    kernel specs arrived late); the dialog preselects ours, so accept it.
+    """
+    deadline = time.monotonic() + PAGE_TIMEOUT
+    while time.monotonic() < deadline:
+        dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+        if await dialog.count():
+            await dialog.locator(".jp-mod-accept").click()
+        sessions = await asyncio.to_thread(api, url, token, "/api/sessions")
+        if any(
+            s["path"] == name and (s.get("kernel") or {}).get("execution_state") == "idle"
+            for s in sessions
+        ):
+            return
+        await asyncio.sleep(0.25)  # polling interval, not synchronisation: we re-ask the server
+    raise TimeoutError(f"no idle kernel for {name} within {PAGE_TIMEOUT} s")
+
+
 # True once the run has started (a prompt is no longer "[ ]") and nothing is queued ("[*]").
 FINISHED = """() => {
   const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
@@ -200,7 +221,8 @@ async def run_all_cells(
             wait_until="domcontentloaded",
         )
         await page.wait_for_selector(".jp-Notebook .jp-CodeCell")
-        # The kernel is up when the toolbar's indicator says idle; then Run → Run All Cells.
+        await kernel_started(page, url, token, name)
+        # The page is connected to it when the toolbar's indicator says idle; then Run All.
         await page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
         started = time.monotonic()
         await page.click(".lm-MenuBar-itemLabel:text-is('Run')")
