@@ -111,3 +111,22 @@ def test_dead_url_refuses_and_silent_listener_never_answers():
         requests.get(serving.dead_url(), timeout=2)
     with serving.silent_listener() as url, pytest.raises(requests.Timeout):
         requests.get(url, timeout=0.2)
+
+
+
+def test_a_port_answered_by_someone_else_is_not_taken_for_our_server():
+    """The race free_port() leaves open: another server binds the port first and
+    answers the readiness poll. start_process must notice it is not ours."""
+    with serving.serve_in_thread(quart_app()) as squatter:
+        never_binds = [sys.executable, "-c", "import time; time.sleep(30)"]
+        with pytest.raises(serving.ServerFailed, match="answered by another process"):
+            serving.start_process(never_binds, name="late", port=squatter.port, timeout=10)
+
+
+def test_our_own_process_is_recognised_as_the_listener():
+    def http_server(port):  # takes its port as an argument, not from PORT
+        return [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)]
+
+    with serving.start_process(http_server, name="http.server", timeout=20) as server:
+        assert serving.listens_in_session(server.pid, server.port) is True
+        assert requests.get(server.url + "/", timeout=5).status_code == 200

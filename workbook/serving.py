@@ -256,6 +256,38 @@ def wait_until_answers(url: str, process: subprocess.Popen | None = None,
 _BIND_ERRORS = ("address already in use", "errno 98", "eaddrinuse", "couldn't listen")
 
 
+def listens_in_session(session: int, port: int) -> bool | None:
+    """Whether a process of ``session`` (a ``start_new_session`` child) listens on ``port``.
+
+    Answers from /proc on Linux; None where that cannot be told (another system).
+    A port picked by free_port() can be taken by someone else before our server
+    binds it, and then *their* server answers our readiness poll.
+    """
+    inodes = set()
+    try:
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with contextlib.suppress(FileNotFoundError), open(table) as rows:
+                for row in list(rows)[1:]:
+                    fields = row.split()
+                    if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                        inodes.add(f"socket:[{fields[9]}]")
+        if not inodes:
+            return None  # nothing listening any more, or another namespace: cannot tell
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                # stat: "pid (comm) state ppid pgrp session ..."; comm may hold spaces
+                stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(stat[3]) != session:
+                    continue
+                if any(os.readlink(fd) in inodes for fd in (proc / "fd").iterdir()):
+                    return True
+        return False
+    except OSError:
+        return None
+
+
 def start_process(argv: list[str] | Callable[[int], list[str]], *, name: str,
                   port: int | None = None, env: Mapping[str, str] | None = None,
                   ready_path: str | None = "/", cwd: Path = ROOT,
@@ -295,8 +327,15 @@ def start_process(argv: list[str] | Callable[[int], list[str]], *, name: str,
                         _log_file=log)
         if ready_path is None:
             return server
+        taken = False
         try:
             wait_until_answers(server.url + ready_path, process, timeout, max_interval)
+            if listens_in_session(process.pid, chosen) is False:
+                taken = True
+                # Another program took the port between free_port() and our bind and
+                # answered for us; ours failed to bind (or will). Not our server.
+                raise ServerFailed(f"port {chosen} is answered by another process "
+                                   "(address already in use)")
         except BaseException as exc:
             if not isinstance(exc, ServerFailed):  # Ctrl-C while waiting: nothing left behind
                 server.stop()
@@ -304,7 +343,7 @@ def start_process(argv: list[str] | Callable[[int], list[str]], *, name: str,
             server.stop()
             output = server.output()
             if (port is None and attempt < retries
-                    and any(s in output.lower() for s in _BIND_ERRORS)):
+                    and (taken or any(s in output.lower() for s in _BIND_ERRORS))):
                 continue
             raise ServerFailed(
                 f"{name} ({' '.join(command)}, PORT={chosen}): {exc}\n"

@@ -32,9 +32,10 @@ PASSWORD = "a browser password"
 
 playwright_api = pytest.importorskip(
     "playwright.async_api", reason="Playwright for Python is not installed (pip install playwright)")
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.skipif(
     not os.access(CHROMIUM, os.X_OK),
-    reason=f"no Chromium at {CHROMIUM} (Debian: apt-get install -y chromium)")
+    reason=f"no Chromium at {CHROMIUM} (Debian: apt-get install -y chromium)"),
+    pytest.mark.slow]  # a browser and a served Jeeves: started first
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from workbook import catalogue, serving
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.slow,  # a Celery worker process per test
     # kombu's SQL transport still uses `noload`, deprecated in SQLAlchemy 2.1 (kombu's to fix).
     pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy is deprecated"),
 ]

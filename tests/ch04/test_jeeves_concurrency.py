@@ -25,6 +25,7 @@ RETRIES = 50
 # A retry of an event still being answered is "pending" (it would be finished if it
 # were not, see test_jeeves_delivery.py); of one answered, a "duplicate".
 RETRY_ANSWERS = ((200, {"ok": True, "pending": True}), (200, {"ok": True, "duplicate": True}))
+pytestmark = pytest.mark.slow  # 200 events each: started first (workbook.testing)
 COMMANDS = ["help", "weather in Paris", "get location", "services", "weather in Tokyo",
             "config location London", "make tea", "weather in Atlantis", "weather", "hello"]
 

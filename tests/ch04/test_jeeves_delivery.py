@@ -95,17 +95,28 @@ def burst_events(tag: str) -> list[dict]:
 
 
 async def send(http: aiohttp.ClientSession, url: str, secret: str, payload: dict,
-               retry: int = 0) -> dict | None:
-    """POST one signed event; its JSON answer if it was a 200, else None (not acknowledged)."""
+               retry: int = 0) -> dict | str:
+    """POST one signed event: its JSON answer if it was a 200 (acknowledged), else
+    a string saying what came back instead (Slack would retry it)."""
     raw = json.dumps(payload).encode()
     headers = slack.signed_headers(secret, raw)
     if retry:
         headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
     try:
         async with http.post(url + "/slack/events", data=raw, headers=headers) as resp:
-            return await resp.json() if resp.status == 200 else None
-    except aiohttp.ClientError:  # refused, reset, cut: Slack would retry it
-        return None
+            if resp.status == 200:
+                return await resp.json()
+            return f"{resp.status} {(await resp.text())[:200]}"
+    except aiohttp.ClientError as exc:  # refused, reset, cut
+        return repr(exc)
+
+
+def is_jeeves(server: serving.Served) -> None:
+    """The server that answered is our Jeeves (not another process that took the port
+    between free_port() and our bind), and it is still running."""
+    with urllib.request.urlopen(server.url + "/", timeout=10) as resp:
+        assert json.load(resp).get("name") == "jeeves", server.output()
+    assert server.process.poll() is None, server.output()
 
 
 async def db_counts(db_url: str) -> dict:
@@ -133,9 +144,11 @@ async def run_burst(standins, db_url: str, stop_signal: int, capsys) -> dict:
     tag = f"{'K' if stop_signal == signal.SIGKILL else 'T'}{os.urandom(3).hex().upper()}"
     events = burst_events(tag)
     stop_after = random.Random().randint(5, BURST - 10)
+    clock = [time.monotonic()]
     jeeves = start_jeeves(standins, db_url, secret)
     acknowledged: set[str] = set()
     try:
+        is_jeeves(jeeves)
         async with aiohttp.ClientSession() as http:
             limit = asyncio.Semaphore(8)  # eight of Slack's connections at a time
 
@@ -148,7 +161,9 @@ async def run_burst(standins, db_url: str, stop_signal: int, capsys) -> dict:
                         os.kill(jeeves.pid, stop_signal)  # mid-burst, by PID
 
             await asyncio.gather(*(first(p) for p in events))
+        clock.append(time.monotonic())
         code = await asyncio.to_thread(jeeves.process.wait, 30)
+        clock.append(time.monotonic())
     finally:
         jeeves.stop()
     before = await db_counts(db_url)
@@ -161,20 +176,25 @@ async def run_burst(standins, db_url: str, stop_signal: int, capsys) -> dict:
         assert code == -signal.SIGKILL
 
     again = start_jeeves(standins, db_url, secret)
+    clock.append(time.monotonic())
     try:
+        is_jeeves(again)
         async with aiohttp.ClientSession() as http:
             # Slack retries what it has no 200 for; we retry everything, to be harsh.
             answers = await asyncio.gather(*(send(http, again.url, secret, p, retry=1)
                                              for p in events))
-        assert None not in answers
+        failed = [a for a in answers if not isinstance(a, dict)]
+        assert not failed, f"{len(failed)} retries failed: {failed[:3]}\n{again.output()}"
         assert all(a in ({"ok": True}, {"ok": True, "pending": True},
                          {"ok": True, "duplicate": True}) for a in answers), answers
         deadline = time.monotonic() + 60
         while len((after := await db_counts(db_url))["logged"]) < BURST:
             assert time.monotonic() < deadline, f"unfinished: {after}\n{again.output()}"
             await asyncio.sleep(0.1)  # polling the database, not synchronisation
+        clock.append(time.monotonic())
     finally:
         again.stop()
+    clock.append(time.monotonic())
     replies = await standin_replies(slack_api.url, tag)
     after = await db_counts(db_url)
     figures = {
@@ -184,6 +204,8 @@ async def run_burst(standins, db_url: str, stop_signal: int, capsys) -> dict:
         "replied": len(replies), "logged": len(after["logged"]),
         "duplicates": sum(n - 1 for n in replies.values())
         + sum(n - 1 for n in after["logged"].values()),
+        # start+burst, stop, restart, retries until all logged, last stop (seconds)
+        "phases": [round(b - a, 1) for a, b in zip(clock, clock[1:], strict=False)],
     }
     with capsys.disabled():
         print(f"\n[burst {signal.Signals(stop_signal).name} {db_url.split(':')[0]}] {figures}")

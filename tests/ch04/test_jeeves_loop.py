@@ -26,7 +26,7 @@ from ch04_jeeves.jeeves import slack
 from ch04_jeeves.jeeves.models import Log, User, make_engine, make_sessionmaker
 from workbook import catalogue, serving
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]  # Jeeves processes and CLI runs
 CLEAN = {k: v for k, v in os.environ.items()
          if not k.startswith(("SLACK_", "JEEVES_", "WEATHER_", "GEOCODING_"))}
 
