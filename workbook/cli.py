@@ -3,10 +3,14 @@
     workbook list [--json] [--markdown]
     workbook run ID [--port N]
     workbook try ID
-    workbook check [CHAPTER|ID ...]
+    workbook check [CHAPTER|ID ...] [--json]
     workbook readme
     workbook notebooks strip|check [PATH ...]
     workbook bench [--quick] [...]      (python -m ch01_wsgi_async.bench)
+
+On a terminal, long commands show progress and colour PASS/FAIL; ``--json``
+prints one JSON document and nothing else; ``NO_COLOR`` (no-color.org) turns
+colour off.
 """
 
 from __future__ import annotations
@@ -211,21 +215,73 @@ def check_example(ex: Example) -> tuple[str, float, str]:
         return "FAIL", time.monotonic() - started, str(exc).splitlines()[0]
 
 
+COLORS = {"PASS": "32", "FAIL": "31", "SKIP": "33"}  # green, red, yellow
+
+
+def use_color(stream) -> bool:
+    """Colour only for a person at a terminal, and never when NO_COLOR is set."""
+    return (stream.isatty() and not os.environ.get("NO_COLOR")
+            and os.environ.get("TERM") != "dumb")
+
+
+def painted(verdict: str, width: int, color: bool) -> str:
+    text = f"{verdict:<{width}}"
+    return f"\033[{COLORS[verdict]}m{text}\033[0m" if color and verdict in COLORS else text
+
+
+class Progress:
+    """``[3/52] ch01.time_gevent ...`` on one terminal line (stderr), erased when done.
+
+    Nothing at all when stderr is not a terminal (CI logs, pipes, --json).
+    """
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.enabled, self.shown = total, enabled, 0
+
+    def show(self, index: int, what: str) -> None:
+        if self.enabled:
+            line = f"[{index}/{self.total}] {what} ..."
+            sys.stderr.write("\r" + line.ljust(self.shown))
+            sys.stderr.flush()
+            self.shown = len(line)
+
+    def clear(self) -> None:
+        if self.enabled and self.shown:
+            sys.stderr.write("\r" + " " * self.shown + "\r")
+            sys.stderr.flush()
+            self.shown = 0
+
+
 def cmd_check(args) -> int:
     examples = catalogue.select(args.selectors)
     if not examples:
         print("no examples selected", file=sys.stderr)
         return 1
     width = max(len(e.id) for e in examples)
-    print(f"{'example':<{width}}  result  seconds  detail")
+    color = not args.json and use_color(sys.stdout)
+    progress = Progress(len(examples), enabled=not args.json and sys.stderr.isatty())
+    if not args.json:
+        print(f"{'example':<{width}}  result  seconds  detail")
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
+    rows = []
     total = time.monotonic()
-    for ex in examples:
+    for index, ex in enumerate(examples, 1):
+        progress.show(index, ex.id)
         verdict, seconds, detail = check_example(ex)
+        progress.clear()
         counts[verdict] += 1
-        print(f"{ex.id:<{width}}  {verdict:<6}  {seconds:7.2f}  {detail}", flush=True)
-    print(f"\n{counts['PASS']} passed, {counts['FAIL']} failed, {counts['SKIP']} skipped "
-          f"in {time.monotonic() - total:.1f} s")
+        rows.append({"id": ex.id, "result": verdict, "seconds": round(seconds, 3),
+                     "detail": detail})
+        if not args.json:
+            print(f"{ex.id:<{width}}  {painted(verdict, 6, color)}  {seconds:7.2f}  {detail}",
+                  flush=True)
+    seconds = time.monotonic() - total
+    if args.json:
+        print(json.dumps({"examples": rows, "passed": counts["PASS"], "failed": counts["FAIL"],
+                          "skipped": counts["SKIP"], "seconds": round(seconds, 3)}, indent=2))
+    else:
+        print(f"\n{counts['PASS']} passed, {counts['FAIL']} failed, {counts['SKIP']} skipped "
+              f"in {seconds:.1f} s")
     return 1 if counts["FAIL"] else 0
 
 
@@ -249,6 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_try)
     p = sub.add_parser("check", help="run the probes of every selected example")
     p.add_argument("selectors", nargs="*", metavar="CHAPTER|ID")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON document (results and counts), no table or progress")
     p.set_defaults(func=cmd_check)
     notebook_outputs.register(sub)
     # Listed for --help; main() hands every bench argument to the chapter's module.

@@ -78,8 +78,13 @@ def problems(version: str) -> list[str]:
     if not any(COMMAND in line for line in header):
         wrong.append(f"{path.name}: the header does not say `{COMMAND}` made it")
     pinned = pins(path)
-    environment = {"python_version": version, "python_full_version": f"{version}.0",
-                   "sys_platform": "linux", "platform_system": "Linux", "extra": "dev"}
+    environment = {
+        "python_version": version,
+        "python_full_version": f"{version}.0",
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "extra": "dev",
+    }
     wanted = set()
     for req in requirements():
         if req.marker and not req.marker.evaluate(environment):
@@ -98,10 +103,25 @@ def problems(version: str) -> list[str]:
 
 def compile_lock(version: str, upgrade: bool = True) -> None:
     LOCK_DIR.mkdir(exist_ok=True)
-    command = [sys.executable, "-m", "uv", "pip", "compile", "pyproject.toml", "--extra", "dev",
-               "--python-version", version, "--python-platform", "linux", "--quiet",
-               "--custom-compile-command", COMMAND,
-               "-o", str(lock_path(version).relative_to(ROOT))]
+    command = [
+        sys.executable,
+        "-m",
+        "uv",
+        "pip",
+        "compile",
+        "pyproject.toml",
+        "--extra",
+        "dev",
+        "--python-version",
+        version,
+        "--python-platform",
+        "linux",
+        "--quiet",
+        "--custom-compile-command",
+        COMMAND,
+        "-o",
+        str(lock_path(version).relative_to(ROOT)),
+    ]
     if upgrade:
         command.append("--upgrade")
     print(f"py{version}: {' '.join(command[1:])}", flush=True)
@@ -125,16 +145,23 @@ def installed_differences(version: str | None = None) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.split("\n\n")[0])
     action = parser.add_mutually_exclusive_group()
-    action.add_argument("--check", action="store_true", help="fail if a lock is incomplete or stale")
+    action.add_argument(
+        "--check", action="store_true", help="fail if a lock is incomplete or stale"
+    )
     action.add_argument("--path", action="store_true", help="print this Python's constraints file")
     action.add_argument("--diff", action="store_true", help="installed versions unlike the lock's")
-    action.add_argument("--keep", action="store_true", help="refresh, keeping the pins that still fit")
+    action.add_argument(
+        "--keep", action="store_true", help="refresh, keeping the pins that still fit"
+    )
     args = parser.parse_args(argv)
     if args.path:
         path = lock_path()
         if not path.is_file():
-            print(f"no lock for Python {sys.version_info[0]}.{sys.version_info[1]} "
-                  f"(the workbook locks {', '.join(PYTHONS)})", file=sys.stderr)
+            print(
+                f"no lock for Python {sys.version_info[0]}.{sys.version_info[1]} "
+                f"(the workbook locks {', '.join(PYTHONS)})",
+                file=sys.stderr,
+            )
             return 1
         print(path.relative_to(ROOT))
         return 0

@@ -309,4 +309,3 @@ def wrk_throughput(port: int, path: str, connections: int, duration: float) -> d
     if out.returncode != 0:
         raise RuntimeError(f"wrk failed: {out.stderr.strip() or out.stdout.strip()}")
     return parse_wrk(out.stdout)
-

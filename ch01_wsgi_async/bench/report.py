@@ -204,4 +204,3 @@ def write_results(result: dict, out: Path) -> dict[str, Path]:
     if png:
         paths["png"] = png
     return paths
-

@@ -164,4 +164,3 @@ def missing_reason(subject: Subject) -> str | None:
         if not (ROOT / path).exists():
             return f"{path} is not there (yet)"
     return None
-

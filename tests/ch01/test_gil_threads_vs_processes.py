@@ -25,4 +25,3 @@ def test_gil_script_refuses_nonsense():
                                   args=("--work", "lots"))
     result = serving.run_script(example)
     assert result.returncode == 2 and "invalid int value" in result.stderr
-

@@ -608,4 +608,3 @@ async def _():
 (test_every_row_is_reproduced_and_its_fix_checked,
  test_reproduction_gives_the_exact_error,
  test_the_fix_works) = proofs.tests()
-
