@@ -21,17 +21,10 @@ from unittest import mock
 import pytest
 
 from workbook.catalogue import ROOT
-from workbook.catalogue.errata import Proofs, exception_line
+from workbook.catalogue.errata import Proofs, failure
 
 proofs = Proofs("ch03")
 
-
-def failure(call) -> str:
-    try:
-        call()
-    except Exception as exc:  # the point: whatever it raises, as a learner would see it
-        return exception_line(exc)
-    raise AssertionError("it did not fail")
 
 
 async def body_of_api() -> bytes:

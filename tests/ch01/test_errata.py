@@ -25,18 +25,11 @@ import aiopg
 from werkzeug.test import Client
 
 from workbook.catalogue import ROOT
-from workbook.catalogue.errata import Proofs, exception_line
+from workbook.catalogue.errata import Proofs, exception_line, failure
 from workbook.pythons import run_newer_python
 
 proofs = Proofs("ch01")
 
-
-def failure(call) -> str:
-    try:
-        call()
-    except Exception as exc:  # the point: whatever it raises, as a learner would see it
-        return exception_line(exc)
-    raise AssertionError("it did not fail")
 
 
 def wsgiref_answer(app) -> tuple[bytes, str]:

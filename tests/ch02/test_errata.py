@@ -22,19 +22,12 @@ from quart import Blueprint, Quart, got_request_exception, jsonify, request, url
 from werkzeug.datastructures import Headers
 from werkzeug.routing import BaseConverter, ValidationError
 
-from workbook.catalogue.errata import Proofs, exception_line
+from workbook.catalogue.errata import Proofs, exception_line, failure
 from workbook.pythons import run_newer_python
 
 proofs = Proofs("ch02")
 HERE = Path(__file__).resolve().parents[2] / "ch02_quart"
 
-
-def failure(call) -> str:
-    try:
-        call()
-    except Exception as exc:  # the point: whatever it raises, as a learner would see it
-        return exception_line(exc)
-    raise AssertionError("it did not fail")
 
 
 # ---------------------------------------------------------------- how Quart handles requests

@@ -28,17 +28,10 @@ from aiohttp.test_utils import TestServer
 from quart import Quart, got_request_exception, request, session
 
 from workbook.catalogue import ROOT
-from workbook.catalogue.errata import Proofs, exception_line
+from workbook.catalogue.errata import Proofs, exception_line, failure
 
 proofs = Proofs("ch04")
 
-
-def failure(call) -> str:
-    try:
-        call()
-    except Exception as exc:  # the point: whatever it raises, as a learner would see it
-        return exception_line(exc)
-    raise AssertionError("it did not fail")
 
 
 class Raised:

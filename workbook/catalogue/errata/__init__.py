@@ -68,6 +68,15 @@ def rows(chapter: str) -> list[Erratum]:
     return list(mod.ERRATA)
 
 
+def failure(call) -> str:
+    """Call ``call``; it must raise. The line a learner would see (``exception_line``)."""
+    try:
+        call()
+    except Exception as exc:  # the point: whatever it raises, as a learner would see it
+        return exception_line(exc)
+    raise AssertionError("it did not fail")
+
+
 def exception_line(exc: BaseException) -> str:
     """The last line of the traceback a learner sees: ``module.Type: message``.
 
