@@ -20,11 +20,13 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from aiohttp import web
-
 from . import config, slack
+
+if TYPE_CHECKING:  # aiohttp's server is imported only by `serve`
+    from aiohttp import web
 
 STANDIN_PORTS = {"slack": 8390, "weather": 8391}
 
