@@ -34,6 +34,13 @@ def pytest_configure(config):
     os.environ.setdefault("JEEVES_PASSWORD_HASH", "scrypt:1024:8:1")
 
 
+def without_jeeves_settings() -> dict:
+    """This environment minus every Jeeves setting, for a process that is to get only
+    what its test gives it; the suite's cheaper password hash (above) stays."""
+    return {k: v for k, v in os.environ.items() if k == "JEEVES_PASSWORD_HASH"
+            or not k.startswith(("SLACK_", "JEEVES_", "WEATHER_", "GEOCODING_"))}
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     """An empty database of each kind, private to this test (so ``-n auto`` is safe)."""

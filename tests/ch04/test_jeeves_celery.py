@@ -27,6 +27,7 @@ from ch04_jeeves.jeeves.actions import HELP
 from ch04_jeeves.jeeves.celery_app import make_celery
 from ch04_jeeves.jeeves.config import ConfigError
 from ch04_jeeves.jeeves.models import Log, User, init_db, make_engine, make_sessionmaker
+from tests.ch04.conftest import without_jeeves_settings
 from workbook import catalogue, serving
 
 pytestmark = [
@@ -35,8 +36,7 @@ pytestmark = [
     # kombu's SQL transport still uses `noload`, deprecated in SQLAlchemy 2.1 (kombu's to fix).
     pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy is deprecated"),
 ]
-CLEAN = {k: v for k, v in os.environ.items()
-         if not k.startswith(("SLACK_", "JEEVES_", "WEATHER_", "GEOCODING_"))}
+CLEAN = without_jeeves_settings()
 
 
 @pytest.fixture(params=["sqlite-broker", "redis-broker"])

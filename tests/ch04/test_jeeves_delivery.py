@@ -43,10 +43,10 @@ from ch04_jeeves.jeeves.models import (
     make_engine,
     make_sessionmaker,
 )
+from tests.ch04.conftest import without_jeeves_settings
 from workbook import catalogue, serving
 
-CLEAN = {k: v for k, v in os.environ.items()
-         if not k.startswith(("SLACK_", "JEEVES_", "WEATHER_", "GEOCODING_"))}
+CLEAN = without_jeeves_settings()
 BURST = 40
 COMMANDS = ["help", "weather in Paris", "get location", "weather in Tokyo", "services",
             "config location London", "make tea"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import secrets
 import subprocess
 import sys
@@ -24,11 +23,11 @@ from sqlalchemy import select
 
 from ch04_jeeves.jeeves import slack
 from ch04_jeeves.jeeves.models import Log, User, make_engine, make_sessionmaker
+from tests.ch04.conftest import without_jeeves_settings
 from workbook import catalogue, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]  # Jeeves processes and CLI runs
-CLEAN = {k: v for k, v in os.environ.items()
-         if not k.startswith(("SLACK_", "JEEVES_", "WEATHER_", "GEOCODING_"))}
+CLEAN = without_jeeves_settings()
 
 
 def jeeves_cli(*args, env=None, input=None, timeout=60):
