@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import getpass
 import json
 import os
@@ -118,6 +119,10 @@ async def serve_async(settings: config.Settings) -> None:
         write_json(settings.instance_path / "dev.json",
                    {"jeeves_url": jeeves_url, "slack_api_url": settings.slack_api_url})
     app = create_app(settings)
+    # What is loaded by now (the libraries, the app) lives as long as the process:
+    # out of the garbage collector's sight, its passes while serving skip it, and
+    # the exit no longer spends half a second collecting it.
+    gc.freeze()
     hconfig = Config()
     hconfig.bind = [f"127.0.0.1:{settings.port}"]
     # Requests in progress at Ctrl-C may finish within this; idle, Jeeves stops at once.
