@@ -27,8 +27,6 @@ from celery import Celery
 from . import jobs
 from .config import DEFAULT_INSTANCE_PATH, from_env
 
-SQL_BROKER_POLL_SECONDS = 0.1
-
 
 def broker_urls(env: dict | None = None) -> tuple[str, str]:
     """(broker, result backend): JEEVES_BROKER_URL / JEEVES_RESULT_BACKEND, else SQLite files."""
@@ -56,11 +54,6 @@ def make_celery(env: dict | None = None) -> Celery:
         broker_connection_retry_on_startup=True,
         result_expires=3600,
     )
-    if broker.startswith("sqla+"):
-        # A SQL broker is polled for new tasks: every tenth of a second (a cheap
-        # query) rather than kombu's every second, so a handed-over Slack event is
-        # answered without a second's wait. Redis pushes tasks: nothing to poll.
-        celery.conf.broker_transport_options = {"polling_interval": SQL_BROKER_POLL_SECONDS}
     interval = jobs.alert_interval(env)
     if interval > 0:  # for `celery beat`: the same setting as the in-process scheduler
         celery.conf.beat_schedule = {

@@ -192,14 +192,12 @@ def test_celery_config_from_the_environment(tmp_path):
     assert app.conf.result_backend == f"db+sqlite:///{tmp_path / 'inst' / 'celery-results.db'}"
     assert app.conf.task_default_queue == "jeeves"
     assert app.conf.task_acks_late is True
-    assert app.conf.broker_transport_options == {"polling_interval": 0.1}  # kombu's: 1 s
     assert app.conf.beat_schedule == {
         "weather-alerts": {"task": "jeeves.weather_alerts", "schedule": 600.0}}
     assert make_celery({"JEEVES_INSTANCE_PATH": str(tmp_path)}).conf.beat_schedule == {}
     redis = make_celery({"JEEVES_BROKER_URL": "redis://localhost:6379/0",
                          "JEEVES_INSTANCE_PATH": str(tmp_path)})
     assert redis.conf.broker_url == "redis://localhost:6379/0"
-    assert redis.conf.broker_transport_options == {}  # Redis pushes: nothing polled
 
 
 def test_task_runner_setting():
