@@ -20,6 +20,7 @@ import time
 import uuid
 
 import pytest
+from kombu.transport import get_transport_cls
 from sqlalchemy import select
 
 from ch04_jeeves.jeeves import create_app, jobs, runners, slack
@@ -192,6 +193,8 @@ def test_celery_config_from_the_environment(tmp_path):
     assert app.conf.result_backend == f"db+sqlite:///{tmp_path / 'inst' / 'celery-results.db'}"
     assert app.conf.task_default_queue == "jeeves"
     assert app.conf.task_acks_late is True
+    # kombu polls a SQL broker every second unless told otherwise
+    assert get_transport_cls("sqla").polling_interval == 0.1
     assert app.conf.beat_schedule == {
         "weather-alerts": {"task": "jeeves.weather_alerts", "schedule": 600.0}}
     assert make_celery({"JEEVES_INSTANCE_PATH": str(tmp_path)}).conf.beat_schedule == {}
