@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from . import config, slack
+from . import config
 
 if TYPE_CHECKING:  # aiohttp's server is imported only by `serve`
     from aiohttp import web
@@ -209,6 +209,8 @@ def chat(text: str, url: str | None, timeout: float) -> int:
 
 def say(text: str, jeeves_url: str, slack_api_url: str, secret: str, timeout: float) -> bool:
     """Post one signed Slack event; print the reply the Slack stand-in received."""
+    from .slack import signed_headers  # (slack_sdk comes with it: only when chatting)
+
     channel = "D" + secrets.token_hex(5).upper()  # a fresh DM channel: its messages are our reply
     now = time.time()
     payload = {
@@ -220,7 +222,7 @@ def say(text: str, jeeves_url: str, slack_api_url: str, secret: str, timeout: fl
     }
     body = json.dumps(payload).encode()
     request = urllib.request.Request(jeeves_url.rstrip("/") + "/slack/events", data=body,
-                                     headers=slack.signed_headers(secret, body), method="POST")
+                                     headers=signed_headers(secret, body), method="POST")
     try:
         with urllib.request.urlopen(request, timeout=10) as resp:
             resp.read()
