@@ -73,10 +73,9 @@ def family(argv: list[str], cwd: Path) -> str | None:
     sources = [f.read_text(encoding="utf-8", errors="replace") for f in files]
     if any(NEEDS_FRESH.search(source) for source in sources):
         return None
-    for source in [path.read_text(encoding="utf-8", errors="replace"), *sources]:
-        if found := IMPORTS.search(source):
-            return found.group(1)
-    return None
+    found = {name for source in sources for name in IMPORTS.findall(source)}
+    # The server framework first: a Quart app may also use aiohttp as a client.
+    return next((name for name in FAMILIES if name in found), None)
 
 
 class WarmProcess:
