@@ -90,7 +90,7 @@ def test_server_answers_its_probes_and_stops_within_two_seconds(example):
 @pytest.mark.parametrize("example", SCRIPTS, ids=lambda e: e.id)
 def test_script_prints_what_it_promises(example):
     skip_unless_runnable(example)
-    result = serving.run_script(example)
+    result = serving.run_script(example, warm=True)
     assert result.returncode == 0, result.stderr
     missing = [s for s in example.stdout_contains if s not in result.stdout]
     assert missing == [], result.stdout + result.stderr

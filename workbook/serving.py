@@ -590,7 +590,7 @@ class ScriptResult:
 
 
 @contextlib.contextmanager
-def needed_servers(example: Example) -> Iterator[dict[str, str]]:
+def needed_servers(example: Example, warm: bool = False) -> Iterator[dict[str, str]]:
     """Start the servers an example needs (its catalogue ``needs``), stop them after.
 
     Yields the environment that points the example at them: {ENV_VAR: url + path}.
@@ -598,16 +598,48 @@ def needed_servers(example: Example) -> Iterator[dict[str, str]]:
     with contextlib.ExitStack() as stack:
         env = {}
         for var, (needed, path) in example.needs.items():
-            served = stack.enter_context(start_example(catalogue.get(needed)))
+            served = stack.enter_context(start_example(catalogue.get(needed), warm=warm))
             env[var] = served.url + path
         yield env
 
 
 def run_script(example: Example, env: Mapping[str, str] | None = None,
-               timeout: float | None = None) -> ScriptResult:
-    """Run a script example as a process (its needed servers first); its output as text."""
-    with needed_servers(example) as needs_env:
-        return _run_script(example, {**needs_env, **(env or {})}, timeout)
+               timeout: float | None = None, warm: bool = False) -> ScriptResult:
+    """Run a script example as a process (its needed servers first); its output as text.
+
+    ``warm=True``: forked from the warm interpreter where safe (see start_process).
+    """
+    with needed_servers(example, warm) as needs_env:
+        env = example_env(example, None, {**needs_env, **(env or {})})
+        command = python_command(example)
+        family = warm_start.family(command, ROOT) if warm else None
+        if family is not None:
+            starter = warm_start.starter(family, child_env(), ROOT)
+            if starter.usable_for(env):
+                return _run_warm_script(starter, example, command, env, timeout)
+        return _run_script(example, env, timeout)
+
+
+def _run_warm_script(starter: warm_start.WarmStarter, example: Example, command: list[str],
+                     env: Mapping[str, str], timeout: float | None) -> ScriptResult:
+    started = time.monotonic()
+    limit = timeout or example.timeout
+    with tempfile.TemporaryDirectory(prefix="script-") as folder:
+        out_path, err_path = Path(folder, "stdout"), Path(folder, "stderr")
+        process = starter.spawn(command, env, ROOT, str(out_path), str(err_path))
+        try:
+            process.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            stop_process(process, grace=2)
+            finished = False
+        else:
+            finished = True
+        out, err = (p.read_text(encoding="utf-8", errors="replace") if p.exists() else ""
+                    for p in (out_path, err_path))
+    if not finished:
+        raise ServerFailed(f"{example.id} did not finish within {limit:.0f} s\n"
+                           f"--- stdout ---\n{out}\n--- stderr ---\n{err}")
+    return ScriptResult(process.returncode, out, err, time.monotonic() - started)
 
 
 def _run_script(example: Example, env: Mapping[str, str],
@@ -616,7 +648,7 @@ def _run_script(example: Example, env: Mapping[str, str],
     process = subprocess.Popen(
         python_command(example),
         cwd=ROOT,
-        env=example_env(example, None, env),
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

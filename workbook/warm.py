@@ -161,8 +161,10 @@ class WarmStarter:
         return self._alive and env.get("PYTHONPATH") == self._env.get("PYTHONPATH")
 
     def spawn(self, argv: list[str], env: Mapping[str, str], cwd: Path,
-              output_path: str | None) -> WarmProcess:
-        request = {"argv": argv[1:], "env": dict(env), "cwd": str(cwd), "output": output_path}
+              output_path: str | None, stderr_path: str | None = None) -> WarmProcess:
+        """Fork ``argv``; its stdout (and stderr, unless ``stderr_path``) go to ``output_path``."""
+        request = {"argv": argv[1:], "env": dict(env), "cwd": str(cwd), "output": output_path,
+                   "stderr": stderr_path}
         with self._lock, self._changed:
             self._process.stdin.write((json.dumps(request) + "\n").encode())
             self._process.stdin.flush()
@@ -264,11 +266,12 @@ def _become(request: dict) -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
-    if request["output"]:
-        out = os.open(request["output"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        os.dup2(out, 1)
-        os.dup2(out, 2)
-        os.close(out)
+    for fds, path in (((1, 2), request["output"]), ((2,), request.get("stderr"))):
+        if path:
+            out = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            for fd in fds:
+                os.dup2(out, fd)
+            os.close(out)
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
