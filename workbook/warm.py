@@ -240,8 +240,11 @@ def _serve_requests(reply_fd: int) -> dict | None:
             line = requests.readline()
             if not line:  # the test process went away: so do its examples
                 for pid in children:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(pid, signal.SIGKILL)
+                    # The group for what it started; the PID too, in case it was
+                    # forked so recently that it has no group of its own yet.
+                    for kill in (os.killpg, os.kill):
+                        with contextlib.suppress(ProcessLookupError):
+                            kill(pid, signal.SIGKILL)
                 return None
             request = json.loads(line)
             if threading.active_count() > 1:  # forking a threaded process is unsafe
