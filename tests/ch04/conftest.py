@@ -35,9 +35,10 @@ def pytest_configure(config):
 
 
 def without_jeeves_settings() -> dict:
-    """This environment minus every Jeeves setting, for a process that is to get only
-    what its test gives it; the suite's cheaper password hash (above) stays."""
-    return {k: v for k, v in os.environ.items() if k == "JEEVES_PASSWORD_HASH"
+    """A child's environment (``serving.child_env``) minus every Jeeves setting, for a
+    process that is to get only what its test gives it; the suite's cheaper password
+    hash (above) stays."""
+    return {k: v for k, v in serving.child_env().items() if k == "JEEVES_PASSWORD_HASH"
             or not k.startswith(("SLACK_", "JEEVES_", "WEATHER_", "GEOCODING_"))}
 
 
@@ -186,14 +187,15 @@ class ServedJeeves:
 @pytest.fixture
 def jeeves_served(start_example, db_url):
     """``python -m ch04_jeeves.jeeves serve`` in production mode (every setting given,
-    no --dev) on a free port, talking to the stand-ins over sockets. A test may stop
+    no --dev) on a free port, talking to the stand-ins over sockets (each process
+    forked from the suite's warm interpreter, ``workbook.warm``, as the suite does). A test may stop
     it early (``jeeves_served.server.stop()``: its shutdown waits for the background
     work) to read the database afterwards; stopping twice is harmless."""
     token, secret = "xoxb-" + secrets.token_hex(4), secrets.token_hex(32)
     slack_api = start_example("ch04.slack_standin", env={"SLACK_STANDIN_TOKEN": token})
     weather_api = start_example("ch04.weather_standin")
     example = dataclasses.replace(catalogue.get("ch04.jeeves"), args=("serve",), env={})
-    server = serving.start_example(example, env={
+    server = serving.start_example(example, warm=True, env={
         "SLACK_SIGNING_SECRET": secret, "SLACK_BOT_TOKEN": token,
         "SLACK_API_URL": slack_api.url + "/api/", "WEATHER_API_URL": weather_api.url,
         "JEEVES_DATABASE_URL": db_url, "JEEVES_DEV": "0"})

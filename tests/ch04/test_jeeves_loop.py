@@ -102,7 +102,7 @@ def test_serve_dev_then_chat_on_a_fresh_instance(tmp_path):
     """What a learner does on a fresh clone: `jeeves serve --dev`, then `jeeves chat`."""
     env = {"JEEVES_INSTANCE_PATH": str(tmp_path / "instance")}
     example = dataclasses.replace(catalogue.get("ch04.jeeves"), env={})
-    jeeves = serving.start_example(example, env={**env, **{k: "" for k in (
+    jeeves = serving.start_example(example, warm=True, env={**env, **{k: "" for k in (
         "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_URL", "WEATHER_API_URL",
         "JEEVES_DATABASE_URL")}})
     try:

@@ -70,7 +70,7 @@ def site(tmp_path_factory):
         text=True, timeout=60)
     assert made.returncode == 0, made.stderr
     server = start_process([sys.executable, "-m", "ch04_jeeves.jeeves", "serve"],
-                           name="jeeves-security", env=env)
+                           name="jeeves-security", env=env, warm=True)
     try:
         site = Site(server, env, db, made.stdout)
         site.add_user(ROOT, admin=True)  # for the tests that are not about the CLI
