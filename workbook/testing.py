@@ -23,14 +23,14 @@ from pathlib import Path
 
 import pytest
 
+from workbook import catalogue, pg, serving
+
 # jsonschema (imported by nbformat and nbclient) imports rfc3987_syntax eagerly, which
 # builds about 35 Earley parsers on import: 2 s of CPU in every pytest process, on
 # every run (python-jsonschema/jsonschema#1428). No notebook schema uses the "iri"
 # formats it checks, so the test processes go without it; jsonschema then simply
 # does not check those two formats. (A None entry makes the import fail at once.)
 sys.modules.setdefault("rfc3987_syntax", None)
-
-from workbook import catalogue, pg, serving
 
 
 @pytest.fixture
