@@ -205,9 +205,9 @@ def serialise_sqlite_writes(engine: AsyncEngine) -> None:
 
     The journal is a write-ahead log (WAL) synced at checkpoints, not at every
     commit: a commit costs a write, not three disk flushes (0.1 ms instead of
-    about 30 here), and readers no longer wait for the writer. A committed
-    transaction survives the process being killed (what Jeeves promises), but
-    a power cut may undo the last few; PostgreSQL keeps even those.
+    about 30 here). A committed transaction survives the process being killed
+    (what Jeeves promises), but a power cut may undo the last few; PostgreSQL
+    keeps even those.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
