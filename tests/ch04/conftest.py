@@ -187,9 +187,9 @@ class ServedJeeves:
 @pytest.fixture
 def jeeves_served(start_example, db_url):
     """``python -m ch04_jeeves.jeeves serve`` in production mode (every setting given,
-    no --dev) on a free port, talking to the stand-ins over sockets (each process
-    forked from the suite's warm interpreter, ``workbook.warm``, as the suite does). A test may stop
-    it early (``jeeves_served.server.stop()``: its shutdown waits for the background
+    no --dev) on a free port, talking to the stand-ins over sockets; each process is
+    forked from the suite's warm interpreter (``workbook.warm``). A test may stop it
+    early (``jeeves_served.server.stop()``: its shutdown waits for the background
     work) to read the database afterwards; stopping twice is harmless."""
     token, secret = "xoxb-" + secrets.token_hex(4), secrets.token_hex(32)
     slack_api = start_example("ch04.slack_standin", env={"SLACK_STANDIN_TOKEN": token})
