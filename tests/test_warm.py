@@ -139,7 +139,9 @@ def test_which_files_get_a_warm_start(tmp_path):
     assert family_of("import multiprocessing\nimport quart\n") is None
     assert family_of("print('no framework')\n") is None
     # python -m on a package: its __main__ and the modules beside it decide.
-    assert warm.family([sys.executable, "-m", "ch04_jeeves.jeeves"], serving.ROOT) == "quart"
+    assert family_of("from quart import Quart\nfrom sqlalchemy import select\n") == "quart+sqlalchemy"
+    assert warm.family([sys.executable, "-m", "ch04_jeeves.jeeves"], serving.ROOT) \
+        == "quart+sqlalchemy"
     assert warm.family(["/usr/bin/env", "python", "x.py"], tmp_path) is None
 
 

@@ -40,11 +40,14 @@ from pathlib import Path
 # those: a child also pays, at exit, for every module its parent imported, so a
 # preload of everything would make each example slower to stop than a fresh python.
 FAMILIES = {
+    # Chapter 4's services (Jeeves and its lessons): Quart with a database and clients.
+    "quart+sqlalchemy": ("quart", "hypercorn.asyncio", "sqlalchemy.ext.asyncio", "aiohttp",
+                         "slack_sdk.web.async_client"),
     "quart": ("quart", "hypercorn.asyncio"),
     "aiohttp": ("aiohttp.web",),
     "tornado": ("tornado.web",),
 }
-IMPORTS = re.compile(r"^\s*(?:from|import)\s+(quart|aiohttp|tornado)\b", re.MULTILINE)
+IMPORTS = re.compile(r"^\s*(?:from|import)\s+(quart|aiohttp|tornado|sqlalchemy)\b", re.MULTILINE)
 # An example whose source says one of these needs a fresh interpreter (see above).
 NEEDS_FRESH = re.compile(r"\b(gevent|twisted|multiprocessing|ProcessPoolExecutor|os\.fork)\b")
 
@@ -75,6 +78,8 @@ def family(argv: list[str], cwd: Path) -> str | None:
     if any(NEEDS_FRESH.search(source) for source in sources):
         return None
     found = {name for source in sources for name in IMPORTS.findall(source)}
+    if {"quart", "sqlalchemy"} <= found:
+        return "quart+sqlalchemy"
     # The server framework first: a Quart app may also use aiohttp as a client.
     return next((name for name in FAMILIES if name in found), None)
 
