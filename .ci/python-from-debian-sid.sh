@@ -47,6 +47,10 @@ for v in $VERSIONS; do
         "$PREFIX/usr/bin/python$v"
     sed -i "s|'WHEEL_PKG_DIR': '/usr/share/python-wheels/'|'WHEEL_PKG_DIR': '$PREFIX/usr/share/python-wheels/'|" \
         "$PREFIX/usr/lib/python$v"/_sysconfigdata__*.py
+    # Debian's pyconfig.h includes <x86_64-linux-gnu/python3.X/pyconfig.h>, found only under
+    # /usr/include: the real one in its place, so sdists (C and C++) build against PREFIX
+    cp "$PREFIX/usr/include/x86_64-linux-gnu/python$v/pyconfig.h" \
+       "$PREFIX/usr/include/python$v/pyconfig.h"
     # the proof: the stdlib's C modules load, against sid's libraries only
     "$PREFIX/usr/bin/python$v" -c '
 import bz2, ctypes, ensurepip, lzma, readline, sqlite3, ssl, sys, venv, zlib
