@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 
-from workbook import cli
+from workbook import catalogue, cli
 from workbook.catalogue import ROOT
 from workbook.serving import child_env
 
@@ -24,12 +24,14 @@ def run_cli(*args, env=None):
 
 
 def test_check_json_is_one_document_with_every_result():
-    result = run_cli("check", "--json", "ch01.time_wsgi", "ch01.dis_generator")
+    # Three at once (--jobs 3); the report keeps the catalogue's order all the same.
+    ids = ["ch01.time_wsgi", "ch01.dis_generator", "ch01.time_asgi"]
+    result = run_cli("check", "--json", "--jobs", "3", *ids)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)  # stdout holds the JSON and nothing else
-    assert [row["id"] for row in report["examples"]] == ["ch01.time_wsgi", "ch01.dis_generator"]
+    assert [row["id"] for row in report["examples"]] == [e.id for e in catalogue.select(ids)]
     assert {row["result"] for row in report["examples"]} == {"PASS"}
-    assert (report["passed"], report["failed"], report["skipped"]) == (2, 0, 0)
+    assert (report["passed"], report["failed"], report["skipped"]) == (3, 0, 0)
     assert result.stderr == ""  # no progress line when nobody watches
 
 

@@ -45,11 +45,14 @@ pytestmark = pytest.mark.slow
 # -- running a notebook -----------------------------------------------------------
 
 @pytest.fixture
-def this_interpreters_kernel(tmp_path, monkeypatch):
+def this_interpreters_kernel(tmp_path, monkeypatch, request):
     """Make kernel "python3" mean this interpreter, whatever else is installed.
 
     JUPYTER_PATH comes first in Jupyter's search path, so a kernel spec there
     wins over a user's own ``python3`` spec pointing at another Python.
+    Like the rest of the suite, the kernel uses the run's one PostgreSQL
+    (``nb.postgres()`` reads DATABASE_URL; in class it embeds one, as the
+    JupyterLab test shows) and forks examples from a warm interpreter.
     """
     spec_dir = tmp_path / "jupyter" / "kernels" / "python3"
     spec_dir.mkdir(parents=True)
@@ -61,6 +64,9 @@ def this_interpreters_kernel(tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     pid_log = tmp_path / "pids.txt"
     monkeypatch.setenv(helpers.PID_LOG_ENV, str(pid_log))
+    if catalogue.get("ch01.aiopg_select").skip_reason() is None:  # a PostgreSQL is at hand
+        monkeypatch.setenv("DATABASE_URL", request.getfixturevalue("postgres_url"))
+    monkeypatch.setenv(helpers.WARM_ENV, "1")
     # Plots render to files/inline without a display.
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     return pid_log

@@ -16,6 +16,7 @@ colour off.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
 import os
 import sys
@@ -265,16 +266,20 @@ def cmd_check(args) -> int:
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
     rows = []
     total = time.monotonic()
-    for index, ex in enumerate(examples, 1):
-        progress.show(index, ex.id)
-        verdict, seconds, detail = check_example(ex)
-        progress.clear()
-        counts[verdict] += 1
-        rows.append({"id": ex.id, "result": verdict, "seconds": round(seconds, 3),
-                     "detail": detail})
-        if not args.json:
-            print(f"{ex.id:<{width}}  {painted(verdict, 6, color)}  {seconds:7.2f}  {detail}",
-                  flush=True)
+    # Several at once (each on its own free port): an example spends most of its time
+    # starting up or waiting on its own slow endpoints. The table keeps catalogue order.
+    with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        futures = [pool.submit(check_example, ex) for ex in examples]
+        for index, (ex, future) in enumerate(zip(examples, futures, strict=True), 1):
+            progress.show(index, ex.id)
+            verdict, seconds, detail = future.result()
+            progress.clear()
+            counts[verdict] += 1
+            rows.append({"id": ex.id, "result": verdict, "seconds": round(seconds, 3),
+                         "detail": detail})
+            if not args.json:
+                print(f"{ex.id:<{width}}  {painted(verdict, 6, color)}  {seconds:7.2f}  {detail}",
+                      flush=True)
     seconds = time.monotonic() - total
     if args.json:
         print(json.dumps({"examples": rows, "passed": counts["PASS"], "failed": counts["FAIL"],
@@ -307,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("selectors", nargs="*", metavar="CHAPTER|ID")
     p.add_argument("--json", action="store_true",
                    help="one JSON document (results and counts), no table or progress")
+    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                   help="examples checked at once (default: the number of CPUs)")
     p.set_defaults(func=cmd_check)
     notebook_outputs.register(sub)
     # Listed for --help; main() hands every bench argument to the chapter's module.

@@ -42,6 +42,14 @@ NOT_YET = "NOT YET"
 # A file the test suite names (WORKBOOK_NOTEBOOK_PIDS) to learn which processes
 # a notebook started, so it can prove they were all stopped.
 PID_LOG_ENV = "WORKBOOK_NOTEBOOK_PIDS"
+# Set to 1 by the test suite: examples are forked from a warm interpreter
+# (workbook.warm), as in the rest of the suite. In class, unset: the literal
+# ``python file.py`` a learner would type.
+WARM_ENV = "WORKBOOK_WARM"
+
+
+def _warm() -> bool:
+    return os.environ.get(WARM_ENV) == "1"
 
 _processes: list[serving.Served] = []
 _resources = contextlib.ExitStack()  # embedded databases and the like
@@ -71,7 +79,8 @@ def start(example_id: str, env: dict | None = None, timeout: float = 30.0) -> se
     Blocking, but only for the process's start-up: the kernel's loop has
     nothing else to serve meanwhile.
     """
-    server = serving.start_example(catalogue.get(example_id), env=env, timeout=timeout)
+    server = serving.start_example(catalogue.get(example_id), env=env, timeout=timeout,
+                                   warm=_warm())
     _processes.append(server)
     _log_pid(server.pid)
     return server
@@ -89,7 +98,7 @@ def started(example_id: str, env: dict | None = None, timeout: float = 30.0):
 
 def run(example_id: str, env: dict | None = None, timeout: float | None = None):
     """Run a catalogue script example to the end; returns its ScriptResult."""
-    return serving.run_script(catalogue.get(example_id), env=env, timeout=timeout)
+    return serving.run_script(catalogue.get(example_id), env=env, timeout=timeout, warm=_warm())
 
 
 def postgres() -> str:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook import catalogue
+from workbook import warm as warm_start
 from workbook.catalogue import ROOT, Example
 
 DEFAULT_READY_TIMEOUT = 60.0  # generous: CI has two cores and runs tests in parallel
@@ -307,7 +308,8 @@ def start_process(argv: list[str] | Callable[[int], list[str]], *, name: str,
                   port: int | None = None, env: Mapping[str, str] | None = None,
                   ready_path: str | None = "/", cwd: Path = ROOT,
                   timeout: float = DEFAULT_READY_TIMEOUT, retries: int = 3,
-                  max_interval: float = 0.25, capture: bool = True) -> Served:
+                  max_interval: float = 0.25, capture: bool = True,
+                  warm: bool = False) -> Served:
     """Start ``argv`` with ``PORT`` in its environment and wait until it answers.
 
     ``env`` is the whole environment (see ``child_env``); ``PORT`` is added.
@@ -315,7 +317,10 @@ def start_process(argv: list[str] | Callable[[int], list[str]], *, name: str,
     between picking a port and binding it). ``argv`` may be a function of the
     port, for a server that reads its port from somewhere else (nginx's config).
     ``ready_path=None`` waits for nothing; ``capture=False`` lets the output go
-    to this terminal (``workbook run``).
+    to this terminal (``workbook run``). ``warm=True``: a ``python file.py`` or
+    ``python -m module`` is forked from a warm interpreter (``workbook.warm``) that
+    has imported the shared libraries already, where that is safe; the test suite
+    uses it, ``workbook check`` and ``workbook run`` never do.
     """
     base_env = dict(env) if env is not None else child_env()
     attempt = 0
@@ -326,18 +331,25 @@ def start_process(argv: list[str] | Callable[[int], list[str]], *, name: str,
         log = (tempfile.NamedTemporaryFile("w+", prefix=f"{name}-", suffix=".log", delete=False)
                if capture else None)
         started = time.monotonic()
-        process = subprocess.Popen(
-            command,
-            cwd=cwd,
-            env={**base_env, "PORT": str(chosen)},
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT if capture else None,
-            # Its own process group: stop() signals the group, so nothing it spawns
-            # outlives it (and a terminal's Ctrl-C reaches it only through stop()).
-            start_new_session=True,
-            preexec_fn=_default_sigint,
-        )
+        process: subprocess.Popen | warm_start.WarmProcess | None = None
+        family = warm_start.family(command, cwd) if warm and log is not None else None
+        if family is not None:
+            starter = warm_start.starter(family, child_env(), ROOT)
+            if starter.usable_for(base_env):
+                process = starter.spawn(command, {**base_env, "PORT": str(chosen)}, cwd, log.name)
+        if process is None:
+            process = subprocess.Popen(
+                command,
+                cwd=cwd,
+                env={**base_env, "PORT": str(chosen)},
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT if capture else None,
+                # Its own process group: stop() signals the group, so nothing it spawns
+                # outlives it (and a terminal's Ctrl-C reaches it only through stop()).
+                start_new_session=True,
+                preexec_fn=_default_sigint,
+            )
         server = Served(name, chosen, process, log_path=Path(log.name) if log else None,
                         _log_file=log)
         if ready_path is None:
@@ -371,12 +383,13 @@ def start_process(argv: list[str] | Callable[[int], list[str]], *, name: str,
 def start_example(example: Example, port: int | None = None,
                   env: Mapping[str, str] | None = None,
                   timeout: float = DEFAULT_READY_TIMEOUT, retries: int = 3,
-                  max_interval: float = 0.25) -> Served:
-    """Start a server example as a learner would and wait until it answers."""
+                  max_interval: float = 0.25, warm: bool = False) -> Served:
+    """Start a server example as a learner would and wait until it answers
+    (``warm=True``: forked from the warm interpreter where safe, see start_process)."""
     return start_process(
         python_command(example), name=example.id, port=port,
         env=example_env(example, None, env), ready_path=example.ready_path,
-        timeout=timeout, retries=retries, max_interval=max_interval,
+        timeout=timeout, retries=retries, max_interval=max_interval, warm=warm,
     )
 
 
@@ -577,7 +590,7 @@ class ScriptResult:
 
 
 @contextlib.contextmanager
-def needed_servers(example: Example) -> Iterator[dict[str, str]]:
+def needed_servers(example: Example, warm: bool = False) -> Iterator[dict[str, str]]:
     """Start the servers an example needs (its catalogue ``needs``), stop them after.
 
     Yields the environment that points the example at them: {ENV_VAR: url + path}.
@@ -585,16 +598,48 @@ def needed_servers(example: Example) -> Iterator[dict[str, str]]:
     with contextlib.ExitStack() as stack:
         env = {}
         for var, (needed, path) in example.needs.items():
-            served = stack.enter_context(start_example(catalogue.get(needed)))
+            served = stack.enter_context(start_example(catalogue.get(needed), warm=warm))
             env[var] = served.url + path
         yield env
 
 
 def run_script(example: Example, env: Mapping[str, str] | None = None,
-               timeout: float | None = None) -> ScriptResult:
-    """Run a script example as a process (its needed servers first); its output as text."""
-    with needed_servers(example) as needs_env:
-        return _run_script(example, {**needs_env, **(env or {})}, timeout)
+               timeout: float | None = None, warm: bool = False) -> ScriptResult:
+    """Run a script example as a process (its needed servers first); its output as text.
+
+    ``warm=True``: forked from the warm interpreter where safe (see start_process).
+    """
+    with needed_servers(example, warm) as needs_env:
+        env = example_env(example, None, {**needs_env, **(env or {})})
+        command = python_command(example)
+        family = warm_start.family(command, ROOT) if warm else None
+        if family is not None:
+            starter = warm_start.starter(family, child_env(), ROOT)
+            if starter.usable_for(env):
+                return _run_warm_script(starter, example, command, env, timeout)
+        return _run_script(example, env, timeout)
+
+
+def _run_warm_script(starter: warm_start.WarmStarter, example: Example, command: list[str],
+                     env: Mapping[str, str], timeout: float | None) -> ScriptResult:
+    started = time.monotonic()
+    limit = timeout or example.timeout
+    with tempfile.TemporaryDirectory(prefix="script-") as folder:
+        out_path, err_path = Path(folder, "stdout"), Path(folder, "stderr")
+        process = starter.spawn(command, env, ROOT, str(out_path), str(err_path))
+        try:
+            process.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            stop_process(process, grace=2)
+            finished = False
+        else:
+            finished = True
+        out, err = (p.read_text(encoding="utf-8", errors="replace") if p.exists() else ""
+                    for p in (out_path, err_path))
+    if not finished:
+        raise ServerFailed(f"{example.id} did not finish within {limit:.0f} s\n"
+                           f"--- stdout ---\n{out}\n--- stderr ---\n{err}")
+    return ScriptResult(process.returncode, out, err, time.monotonic() - started)
 
 
 def _run_script(example: Example, env: Mapping[str, str],
@@ -603,7 +648,7 @@ def _run_script(example: Example, env: Mapping[str, str],
     process = subprocess.Popen(
         python_command(example),
         cwd=ROOT,
-        env=example_env(example, None, env),
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -1,7 +1,9 @@
 """Pytest fixtures shared by every chapter's tests (loaded from the root conftest.py).
 
 - ``start_example``: start a catalogue example as a process on a free port,
-  wait until it answers, and stop it (by PID) at the end of the test.
+  wait until it answers, and stop it (by PID) at the end of the test. Like
+  ``run_script_ok``, it forks the process from a warm interpreter where that is
+  safe (``workbook.warm``; ``warm=False`` for a literal ``python file.py``).
 - ``postgres_url``: one real PostgreSQL per test run, shared by every xdist
   worker (each test makes its own database in it when it needs a clean one).
 - ``run_script_ok``: run a script example as a learner does; its standard output.
@@ -14,10 +16,18 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+
+# jsonschema (imported by nbformat and nbclient) imports rfc3987_syntax eagerly, which
+# builds about 35 Earley parsers on import: 2 s of CPU in every pytest process, on
+# every run (python-jsonschema/jsonschema#1428). No notebook schema uses the "iri"
+# formats it checks, so the test processes go without it; jsonschema then simply
+# does not check those two formats. (A None entry makes the import fail at once.)
+sys.modules.setdefault("rfc3987_syntax", None)
 
 from workbook import catalogue, pg, serving
 
@@ -27,6 +37,7 @@ def start_example():
     started: list[serving.Served] = []
 
     def start(example_id: str, **kwargs) -> serving.Served:
+        kwargs.setdefault("warm", True)
         server = serving.start_example(catalogue.get(example_id), **kwargs)
         started.append(server)
         return server
@@ -84,7 +95,7 @@ def run_script_ok(example_id: str, *args: str, timeout: float = 120) -> str:
     example = catalogue.get(example_id)
     if args:
         example = dataclasses.replace(example, args=args)
-    result = serving.run_script(example, timeout=timeout)
+    result = serving.run_script(example, timeout=timeout, warm=True)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     return result.stdout

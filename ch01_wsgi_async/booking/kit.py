@@ -333,9 +333,20 @@ class Outbox:
 
 # -- serving ------------------------------------------------------------------------
 
-async def _orphan_watch(parent: int) -> None:
-    # Started by the one command: if it dies without stopping us, stop too (leave nothing behind).
-    while os.getppid() == parent:
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+async def _orphan_watch(starter: int) -> None:
+    # Started by the one command (or a test): if it dies without stopping us, stop too
+    # (leave nothing behind). It may not be our parent (a test forks us from another).
+    while os.getppid() == starter or _alive(starter):
         await asyncio.sleep(0.5)
     os.kill(os.getpid(), 2)
 

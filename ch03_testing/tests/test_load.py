@@ -1,7 +1,7 @@
 """Load tests, run briefly: molotov and Locust against quart_basic started as a process.
 
 ch03_testing/load_molotov.py and ch03_testing/load_locust.py are run by their
-own command-line tools, as a learner runs them, for two seconds with two users,
+own command-line tools, as a learner runs them, for one second with two users,
 against ch02_quart.quart_basic on a free port. Locust monkey-patches the whole
 process with gevent, so it never runs inside pytest: only as a subprocess.
 Each tool prints a summary line; we read the numbers from it.
@@ -32,7 +32,7 @@ def tool(name):
     return str(path)
 
 
-def run_molotov(target, seconds=2, workers=2):
+def run_molotov(target, seconds=1, workers=2):
     return subprocess.run(
         [tool("molotov"), "-c", "-w", str(workers), "-d", str(seconds),
          "ch03_testing/load_molotov.py"],
@@ -41,7 +41,7 @@ def run_molotov(target, seconds=2, workers=2):
     )
 
 
-def run_locust(target, seconds=2, users=2):
+def run_locust(target, seconds=1, users=2):
     return subprocess.run(
         [sys.executable, "-m", "locust", "-f", "ch03_testing/load_locust.py", "--headless",
          "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--only-summary",

@@ -78,3 +78,27 @@ async def test_a_job_is_never_tried_twice_at_the_same_time():
     assert await outbox.try_one(job) == "being retried"
     gate.set()
     assert await first is None and len(calls) == 1
+
+
+def test_a_service_whose_starter_is_gone_stops_by_itself():
+    """A service started by the one command (or a test) watches the starter's PID, which
+    need not be its parent: when the starter dies without stopping it, it stops too."""
+    import subprocess
+    import sys
+
+    from workbook import serving
+
+    starter = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        env = serving.child_env({"BOOKING_PARENT_PID": str(starter.pid)})
+        with serving.start_process([sys.executable, "-m", "ch01_wsgi_async.booking.search"],
+                                   name="search", env=env, ready_path="/") as search:
+            assert search.is_running  # its parent is this test, its starter is alive
+            starter.kill()
+            starter.wait()
+            search.process.wait(timeout=10)  # it noticed within its 0.5 s watch, then stopped
+            assert search.process.returncode == 0
+            assert "Traceback" not in search.output()
+    finally:
+        starter.kill()
+        starter.wait()
