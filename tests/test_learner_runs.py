@@ -11,14 +11,17 @@ interpreter (gevent, Twisted, multiprocessing) get a real ``python``, and
 ``workbook check`` in CI runs every example with the literal ``python file.py``.
 For each script: run it and check its output. For every example: importing its
 module starts nothing and exposes an app; each import is checked in a child
-process of its own (forked from one process per test worker that has already
-imported the heavy libraries), so gevent's monkey-patching or Twisted's reactor
-never touch the test process or another example's import.
+process of its own, forked from one process that has already imported the heavy
+libraries (once per run; the xdist workers share its answers), so gevent's
+monkey-patching or Twisted's reactor never touch the test process or another
+example's import.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -96,7 +99,7 @@ def test_script_prints_what_it_promises(example):
     assert missing == [], result.stdout + result.stderr
 
 
-# The import check, run once per test worker for every example. The parent imports
+# The import check, run once per test run for every example. The parent imports
 # the libraries the examples share (never gevent or twisted, whose import changes
 # the process), then forks one child per example: the child imports the example
 # alone and reports the app names it exposes, or its error. A child that does not
@@ -142,8 +145,7 @@ for name, env in examples:
 """
 
 
-@pytest.fixture(scope="session")
-def import_results() -> dict[str, dict]:
+def check_imports() -> dict[str, dict]:
     examples = [[e.dotted, e.env] for e in EXAMPLES]
     result = subprocess.run(
         [sys.executable, "-c", IMPORT_CHECKER, json.dumps([examples, APP_NAMES, 30])],
@@ -157,6 +159,21 @@ def import_results() -> dict[str, dict]:
             answers[name] = answer
     assert result.returncode == 0 and len(answers) == len(examples), result.stdout + result.stderr
     return answers
+
+
+@pytest.fixture(scope="session")
+def import_results(tmp_path_factory) -> dict[str, dict]:
+    """Checked once per run: under xdist, the first worker to get here runs the checker
+    and leaves the answers in the run's own temporary folder; the others read them."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return check_imports()
+    run_folder = tmp_path_factory.getbasetemp().parent  # pytest-N, this run's, shared by its workers
+    answers_file = run_folder / "import-check.json"
+    with open(run_folder / "import-check.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not answers_file.exists():
+            answers_file.write_text(json.dumps(check_imports()))
+        return json.loads(answers_file.read_text())
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.id)

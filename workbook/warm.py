@@ -21,6 +21,7 @@ Used through ``workbook.serving`` (``start_process(..., warm=True)``); run as
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import importlib.util
 import io
@@ -299,6 +300,9 @@ def main() -> None:
     reply_fd = int(sys.argv[1])
     for name in sys.argv[2:]:
         importlib.import_module(name)
+    # What is loaded now lives as long as any child: out of the collector's sight, its
+    # passes (and the one at exit) skip it, and pages shared with the children stay shared.
+    gc.freeze()
     request = _serve_requests(reply_fd)
     if request is None:
         return

@@ -13,6 +13,14 @@ Expect:   jeeves> Weather in Paris, France: overcast, 14.2°C, wind 11.5 km/h
           An unsigned POST /slack/events gets 401 {"ok": false, "error": "..."}.
 """
 
-from .app import create_app
-
 __all__ = ["create_app"]
+
+
+def __getattr__(name: str):
+    # The app is imported when first asked for, not with the package: `jeeves chat`
+    # and the start-up checks need neither Quart nor SQLAlchemy (about a second).
+    if name == "create_app":
+        from .app import create_app
+
+        return create_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -23,9 +23,16 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from kombu.transport import sqlalchemy as sql_broker
 
 from . import jobs
 from .config import DEFAULT_INSTANCE_PATH, from_env
+
+# A SQL broker is polled for new tasks: by kombu, once a second, so each task
+# handed over could wait that long. A tenth of a second costs a cheap query.
+# (Set on the transport: kombu passes this transport's broker_transport_options
+# to SQLAlchemy's create_engine, which refuses a polling_interval.)
+sql_broker.Transport.polling_interval = 0.1
 
 
 def broker_urls(env: dict | None = None) -> tuple[str, str]:

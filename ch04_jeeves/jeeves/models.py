@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     event,
+    inspect,
     select,
 )
 from sqlalchemy.engine import make_url
@@ -201,11 +202,21 @@ def serialise_sqlite_writes(engine: AsyncEngine) -> None:
     With Python's default (deferred) transactions, two sessions that both read
     and then write deadlock and one fails at once with "database is locked".
     ``BEGIN IMMEDIATE`` makes the second wait (up to ``timeout``) instead.
+
+    The journal is a write-ahead log (WAL) synced at checkpoints, not at every
+    commit: a commit costs a write, not three disk flushes (0.1 ms instead of
+    about 30 here). A committed transaction survives the process being killed
+    (what Jeeves promises), but a power cut may undo the last few; PostgreSQL
+    keeps even those.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
     def _connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # kept in the file: a no-op after the first
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(conn):
@@ -219,12 +230,20 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def init_db(engine: AsyncEngine) -> None:
     """Create the tables (idempotent) and the default services if they are missing."""
     async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
-        await conn.run_sync(add_missing_user_columns)
+        await conn.run_sync(create_tables)
     async with make_sessionmaker(engine)() as session, session.begin():
         existing = set((await session.scalars(select(Service.name))).all())
         session.add_all(Service(name=name, description=desc)
                         for name, desc in DEFAULT_SERVICES if name not in existing)
+
+
+def create_tables(conn) -> None:
+    # Reading the users table's columns costs a dozen catalogue queries on
+    # PostgreSQL: only a database made before today's columns needs it.
+    older = inspect(conn).has_table("users")
+    Base.metadata.create_all(conn)
+    if older:
+        add_missing_user_columns(conn)
 
 
 def add_missing_user_columns(conn) -> None:
@@ -233,8 +252,6 @@ def add_missing_user_columns(conn) -> None:
     ``create_all`` makes missing tables, never missing columns; this is the one
     small migration Jeeves needs, so no migration tool is brought in for it.
     """
-    from sqlalchemy import inspect
-
     have = {column["name"] for column in inspect(conn).get_columns("users")}
     if "session_version" not in have:
         conn.exec_driver_sql(

@@ -7,6 +7,7 @@ normal clients (``slack_sdk`` for Slack, aiohttp for the weather).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -33,21 +34,40 @@ def pytest_configure(config):
     os.environ.setdefault("JEEVES_PASSWORD_HASH", "scrypt:1024:8:1")
 
 
+def without_jeeves_settings() -> dict:
+    """A child's environment (``serving.child_env``) minus every Jeeves setting, for a
+    process that is to get only what its test gives it; the suite's cheaper password
+    hash (above) stays."""
+    return {k: v for k, v in serving.child_env().items() if k == "JEEVES_PASSWORD_HASH"
+            or not k.startswith(("SLACK_", "JEEVES_", "WEATHER_", "GEOCODING_"))}
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     """An empty database of each kind, private to this test (so ``-n auto`` is safe)."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'jeeves.db'}"
-        return
-    server = request.getfixturevalue("postgres_url")
+        return f"sqlite+aiosqlite:///{tmp_path / 'jeeves.db'}"
+    url = make_url(request.getfixturevalue("worker_database"))
+    # Emptied before each test (a tenth of the time of a new database): whatever
+    # an earlier test made, or a process it left connected, is gone.
+    with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                     " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+    return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def worker_database(postgres_url):
+    """One PostgreSQL database for this pytest process (each xdist worker has its own)."""
     name = "jeeves_" + uuid.uuid4().hex[:16]
-    with psycopg.connect(server, autocommit=True) as conn:
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(server).set(drivername="postgresql+psycopg", database=name)
     try:
-        yield url.render_as_string(hide_password=False)
+        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with psycopg.connect(server, autocommit=True) as conn:
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -139,13 +159,19 @@ def make_event():
     return event
 
 
-@pytest.fixture
-async def jeeves(settings):
+@contextlib.asynccontextmanager
+async def running(settings: Settings):
     """Jeeves with before_serving run. Leaving ``test_app()`` runs Quart's shutdown,
     which waits for every background task; ``drain()`` does it mid-test."""
     app = create_app(settings)
     async with app.test_app() as test_app:
         yield Running(app, test_app, settings)
+
+
+@pytest.fixture
+async def jeeves(settings):
+    async with running(settings) as started:
+        yield started
 
 
 @dataclasses.dataclass
@@ -161,14 +187,15 @@ class ServedJeeves:
 @pytest.fixture
 def jeeves_served(start_example, db_url):
     """``python -m ch04_jeeves.jeeves serve`` in production mode (every setting given,
-    no --dev) on a free port, talking to the stand-ins over sockets. A test may stop
-    it early (``jeeves_served.server.stop()``: its shutdown waits for the background
+    no --dev) on a free port, talking to the stand-ins over sockets; each process is
+    forked from the suite's warm interpreter (``workbook.warm``). A test may stop it
+    early (``jeeves_served.server.stop()``: its shutdown waits for the background
     work) to read the database afterwards; stopping twice is harmless."""
     token, secret = "xoxb-" + secrets.token_hex(4), secrets.token_hex(32)
     slack_api = start_example("ch04.slack_standin", env={"SLACK_STANDIN_TOKEN": token})
     weather_api = start_example("ch04.weather_standin")
     example = dataclasses.replace(catalogue.get("ch04.jeeves"), args=("serve",), env={})
-    server = serving.start_example(example, env={
+    server = serving.start_example(example, warm=True, env={
         "SLACK_SIGNING_SECRET": secret, "SLACK_BOT_TOKEN": token,
         "SLACK_API_URL": slack_api.url + "/api/", "WEATHER_API_URL": weather_api.url,
         "JEEVES_DATABASE_URL": db_url, "JEEVES_DEV": "0"})

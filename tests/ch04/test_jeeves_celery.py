@@ -20,6 +20,7 @@ import time
 import uuid
 
 import pytest
+from kombu.transport import get_transport_cls
 from sqlalchemy import select
 
 from ch04_jeeves.jeeves import create_app, jobs, runners, slack
@@ -27,6 +28,7 @@ from ch04_jeeves.jeeves.actions import HELP
 from ch04_jeeves.jeeves.celery_app import make_celery
 from ch04_jeeves.jeeves.config import ConfigError
 from ch04_jeeves.jeeves.models import Log, User, init_db, make_engine, make_sessionmaker
+from tests.ch04.conftest import without_jeeves_settings
 from workbook import catalogue, serving
 
 pytestmark = [
@@ -35,8 +37,7 @@ pytestmark = [
     # kombu's SQL transport still uses `noload`, deprecated in SQLAlchemy 2.1 (kombu's to fix).
     pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy is deprecated"),
 ]
-CLEAN = {k: v for k, v in os.environ.items()
-         if not k.startswith(("SLACK_", "JEEVES_", "WEATHER_", "GEOCODING_"))}
+CLEAN = without_jeeves_settings()
 
 
 @pytest.fixture(params=["sqlite-broker", "redis-broker"])
@@ -192,6 +193,8 @@ def test_celery_config_from_the_environment(tmp_path):
     assert app.conf.result_backend == f"db+sqlite:///{tmp_path / 'inst' / 'celery-results.db'}"
     assert app.conf.task_default_queue == "jeeves"
     assert app.conf.task_acks_late is True
+    # kombu polls a SQL broker every second unless told otherwise
+    assert get_transport_cls("sqla").polling_interval == 0.1
     assert app.conf.beat_schedule == {
         "weather-alerts": {"task": "jeeves.weather_alerts", "schedule": 600.0}}
     assert make_celery({"JEEVES_INSTANCE_PATH": str(tmp_path)}).conf.beat_schedule == {}

@@ -1,6 +1,6 @@
-"""ch04_jeeves.jeeves under load: 200 concurrent signed events, each logged exactly once.
+"""ch04_jeeves.jeeves under load: 60 concurrent signed events, each logged exactly once.
 
-Twenty users send ten messages each, all at once, with Slack-style retries
+Twenty users send three messages each, all at once, with Slack-style retries
 mixed in. Every event must be acknowledged, answered once through the Slack
 stand-in, and logged once; retries must be recognised; nothing may be lost.
 Runs on SQLite and on PostgreSQL, in-process (Quart's test client, drained by
@@ -20,17 +20,22 @@ from sqlalchemy import select
 from ch04_jeeves.jeeves import slack
 from ch04_jeeves.jeeves.models import Log, make_engine, make_sessionmaker
 
-EVENTS = 200
-RETRIES = 50
+# Sixty at once is more than every limit on the way: eight jobs at a time in
+# process (runners.MAX_PARALLEL_EVENTS), a pool of 15 (SQLite) or 20 (PostgreSQL)
+# database connections shared with the endpoint's inserts; so most events wait,
+# stored, while others are worked on and retried. (It was 200: the same waits, at
+# three times the cost.)
+EVENTS = 60
+RETRIES = 15
 # A retry of an event still being answered is "pending" (it would be finished if it
 # were not, see test_jeeves_delivery.py); of one answered, a "duplicate".
 RETRY_ANSWERS = ((200, {"ok": True, "pending": True}), (200, {"ok": True, "duplicate": True}))
-pytestmark = pytest.mark.slow  # 200 events each: started first (workbook.testing)
+pytestmark = pytest.mark.slow  # 60 events each: started first (workbook.testing)
 COMMANDS = ["help", "weather in Paris", "get location", "services", "weather in Tokyo",
             "config location London", "make tea", "weather in Atlantis", "weather", "hello"]
 
 
-async def test_200_concurrent_events_are_each_logged_exactly_once(jeeves, make_event, slack_api):
+async def test_concurrent_events_are_each_logged_exactly_once(jeeves, make_event, slack_api):
     payloads = [
         make_event(COMMANDS[i % len(COMMANDS)], event_id=f"Ev{i:05d}", channel=f"D{i:05d}",
                    user=f"U{i % 20:04d}")
@@ -60,7 +65,8 @@ async def test_200_concurrent_events_are_each_logged_exactly_once(jeeves, make_e
     assert Counter(log.event_id for log in logs) == Counter(p["event_id"] for p in payloads)
     assert all(log.outcome in ("ok", "error", "unknown") for log in logs), \
         {log.outcome for log in logs}
-    assert Counter(log.outcome for log in logs)["error"] == 40  # Atlantis and bare "weather"
+    # Atlantis and a bare "weather": two of the ten commands
+    assert Counter(log.outcome for log in logs)["error"] == EVENTS // 5
     # one reply per event, on its own channel
     channels = Counter(m["channel"] for m in slack_api.state["messages"])
     assert channels == Counter(p["event"]["channel"] for p in payloads)
@@ -70,7 +76,7 @@ async def test_200_concurrent_events_are_each_logged_exactly_once(jeeves, make_e
 
 
 @pytest.mark.integration
-async def test_200_concurrent_events_over_real_http(jeeves_served, db_url):
+async def test_concurrent_events_over_real_http(jeeves_served, db_url):
     """The same load against Jeeves served by Hypercorn in its own process, over sockets."""
     jeeves, slack_api, secret = jeeves_served.server, jeeves_served.slack_api, jeeves_served.secret
     try:

@@ -43,10 +43,10 @@ from ch04_jeeves.jeeves.models import (
     make_engine,
     make_sessionmaker,
 )
+from tests.ch04.conftest import without_jeeves_settings
 from workbook import catalogue, serving
 
-CLEAN = {k: v for k, v in os.environ.items()
-         if not k.startswith(("SLACK_", "JEEVES_", "WEATHER_", "GEOCODING_"))}
+CLEAN = without_jeeves_settings()
 BURST = 40
 COMMANDS = ["help", "weather in Paris", "get location", "weather in Tokyo", "services",
             "config location London", "make tea"]
@@ -66,9 +66,9 @@ def standins():
     (each test uses its own channels). The weather answers after 50 ms, so some
     events are always mid-work when Jeeves is stopped."""
     token = "xoxb-burst-" + os.urandom(4).hex()
-    slack_api = serving.start_example(catalogue.get("ch04.slack_standin"),
+    slack_api = serving.start_example(catalogue.get("ch04.slack_standin"), warm=True,
                                       env={"SLACK_STANDIN_TOKEN": token})
-    weather_api = serving.start_example(catalogue.get("ch04.weather_standin"),
+    weather_api = serving.start_example(catalogue.get("ch04.weather_standin"), warm=True,
                                         env={"WEATHER_STANDIN_DELAY": "0.05"})
     try:
         yield slack_api, weather_api, token
@@ -79,12 +79,12 @@ def standins():
 
 def start_jeeves(standins, db_url: str, secret: str) -> serving.Served:
     slack_api, weather_api, token = standins
-    env = {**CLEAN, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(catalogue.ROOT),
+    env = {**CLEAN,
            "SLACK_SIGNING_SECRET": secret, "SLACK_BOT_TOKEN": token,
            "SLACK_API_URL": slack_api.url + "/api/", "WEATHER_API_URL": weather_api.url,
            "JEEVES_DATABASE_URL": db_url, "JEEVES_DEV": "0"}
     return serving.start_process([sys.executable, "-m", "ch04_jeeves.jeeves", "serve"],
-                                 name="jeeves", env=env)
+                                 name="jeeves", env=env, warm=True)
 
 
 def burst_events(tag: str) -> list[dict]:

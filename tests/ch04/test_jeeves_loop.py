@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import secrets
 import subprocess
 import sys
@@ -24,11 +23,11 @@ from sqlalchemy import select
 
 from ch04_jeeves.jeeves import slack
 from ch04_jeeves.jeeves.models import Log, User, make_engine, make_sessionmaker
+from tests.ch04.conftest import without_jeeves_settings
 from workbook import catalogue, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]  # Jeeves processes and CLI runs
-CLEAN = {k: v for k, v in os.environ.items()
-         if not k.startswith(("SLACK_", "JEEVES_", "WEATHER_", "GEOCODING_"))}
+CLEAN = without_jeeves_settings()
 
 
 def jeeves_cli(*args, env=None, input=None, timeout=60):
@@ -103,7 +102,7 @@ def test_serve_dev_then_chat_on_a_fresh_instance(tmp_path):
     """What a learner does on a fresh clone: `jeeves serve --dev`, then `jeeves chat`."""
     env = {"JEEVES_INSTANCE_PATH": str(tmp_path / "instance")}
     example = dataclasses.replace(catalogue.get("ch04.jeeves"), env={})
-    jeeves = serving.start_example(example, env={**env, **{k: "" for k in (
+    jeeves = serving.start_example(example, warm=True, env={**env, **{k: "" for k in (
         "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_URL", "WEATHER_API_URL",
         "JEEVES_DATABASE_URL")}})
     try:

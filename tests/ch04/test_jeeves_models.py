@@ -101,3 +101,23 @@ async def test_first_contact_creates_one_user_even_when_messages_race(sessions):
 ])
 def test_plain_urls_get_an_async_driver(plain, driver):
     assert async_database_url(plain) == driver
+
+
+async def test_init_db_gives_an_older_users_table_its_new_column(db_url):
+    """A database made before issue 13b has no users.session_version: init_db adds it."""
+    engine = make_engine(db_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql(
+                "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(254) UNIQUE,"
+                " slack_id VARCHAR(32) UNIQUE, password_hash VARCHAR(256),"
+                " location VARCHAR(200), config JSON, is_active BOOLEAN, is_admin BOOLEAN)")
+            await conn.exec_driver_sql(
+                "INSERT INTO users (id, email, config, is_active, is_admin)"
+                " VALUES (1, 'old@example.com', '{}', TRUE, FALSE)")
+        await init_db(engine)
+        async with make_sessionmaker(engine)() as session:
+            user = await session.get(User, 1)
+        assert (user.email, user.session_version) == ("old@example.com", 0)
+    finally:
+        await engine.dispose()

@@ -1,13 +1,22 @@
 """ch04_jeeves.logging_in: quart-auth's QuartAuth, 401 for anonymous, 403 for non-admins."""
 
+import functools
+
 import ch04_jeeves.logging_in as example
 from ch04_jeeves.logging_in import make_app
 
 PASSWORD = "a demo password"
 
 
+@functools.cache
+def app(dev=True):
+    # One app per mode for the module: making one hashes three passwords with
+    # scrypt; each test still gets a client (a cookie jar) of its own.
+    return make_app(PASSWORD, dev=dev)
+
+
 def client(dev=True):
-    return make_app(PASSWORD, dev=dev).test_client()
+    return app(dev).test_client()
 
 
 async def test_login_then_me_then_logout():
