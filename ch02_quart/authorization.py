@@ -59,4 +59,5 @@ async def auth():
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "8104"))
     print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
-    app.run(host="127.0.0.1", port=port)
+    # no reloader: Quart 0.23's runs a second process, whose Ctrl-C prints a traceback
+    app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -6,7 +6,7 @@
     workbook check [CHAPTER|ID ...] [--json]
     workbook readme
     workbook notebooks strip|check [PATH ...]
-    workbook bench [--quick] [...]      (python -m ch01_wsgi_async.bench)
+    workbook bench [--quick] [--json] [...]   (python -m ch01_wsgi_async.bench)
 
 On a terminal, long commands show progress and colour PASS/FAIL; ``--json``
 prints one JSON document and nothing else; ``NO_COLOR`` (no-color.org) turns
@@ -318,7 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     notebook_outputs.register(sub)
     # Listed for --help; main() hands every bench argument to the chapter's module.
     sub.add_parser("bench", add_help=False,
-                   help="chapter 1's services measured side by side (workbook bench --help)")
+                   help="chapter 1's services measured side by side; --json for scripts "
+                        "(workbook bench --help)")
     return parser
 
 

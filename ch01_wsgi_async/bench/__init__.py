@@ -5,6 +5,7 @@
     workbook bench --only time_wsgi,time_aiohttp --quick
     workbook bench --compare results/bench-OLD.json     # run, then print new/old ratios
     workbook bench --compare OLD.json --against NEW.json  # only compare two files
+    workbook bench --quick --json  # one JSON document on stdout, nothing else (scripts)
 
 What is measured, one server under load at a time (every server is started
 once, pinned to its own CPU, and stopped at the end; idle servers wait):

@@ -1,4 +1,9 @@
-"""``workbook bench`` (or ``python -m ch01_wsgi_async.bench``): run, report, compare."""
+"""``workbook bench`` (or ``python -m ch01_wsgi_async.bench``): run, report, compare.
+
+On a terminal the run shows one progress line on stderr; in a pipe a line per
+step; with ``--json`` nothing but one JSON document on stdout (the run as saved
+in results/, plus the files written and any comparison).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import sys
 from pathlib import Path
 
 import ch01_wsgi_async.bench as package
-from ch01_wsgi_async.bench.report import compare, markdown, write_results
+from ch01_wsgi_async.bench.report import compare, comparison, markdown, write_results
 from ch01_wsgi_async.bench.run import Settings, quick_settings, run_bench
 from ch01_wsgi_async.bench.subjects import SUBJECTS
 from workbook.catalogue import ROOT
@@ -27,7 +32,11 @@ def cmd_bench(args) -> int:
             print("workbook bench: --against needs --compare OLD.json", file=sys.stderr)
             return 2
         old, new = _load(args.compare), _load(args.against)
-        print(compare(old, new))
+        if args.json:
+            print(json.dumps({"old": old.get("started"), "new": new.get("started"),
+                              "comparison": comparison(old, new)}, indent=2))
+        else:
+            print(compare(old, new))
         return 0
     old = _load(args.compare) if args.compare else None  # read first: fail before a 2-min run
     settings = Settings()
@@ -40,6 +49,8 @@ def cmd_bench(args) -> int:
         print("workbook bench: --rounds must be at least 1", file=sys.stderr)
         return 2
     settings.only = tuple(k.strip() for k in (args.only or "").split(",") if k.strip())
+    # the way `workbook check` talks: progress only for a person watching stderr
+    settings.talk = "quiet" if args.json else "terminal" if sys.stderr.isatty() else "log"
     try:
         result = run_bench(settings)
     except KeyboardInterrupt:
@@ -47,6 +58,12 @@ def cmd_bench(args) -> int:
               file=sys.stderr)
         return 130
     paths = write_results(result, Path(args.out))
+    if args.json:
+        document = result | {"files": {kind: str(path) for kind, path in paths.items()}}
+        if old is not None:
+            document["comparison"] = comparison(old, result)
+        print(json.dumps(document, indent=2))
+        return 0
     print(markdown(result))
     if old is not None:
         print(compare(old, result))
@@ -74,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compare", metavar="OLD.json", help="print new/old ratios against a run")
     p.add_argument("--against", metavar="NEW.json",
                    help="with --compare: compare two saved runs, run nothing")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON document on stdout (the run, the files written, any "
+                        "comparison), no tables, no progress")
     return p
 
 

@@ -169,27 +169,34 @@ def plot(result: dict, path: Path) -> Path | None:
     return path
 
 
-def compare(old: dict, new: dict) -> str:
-    """new/old ratios per server for the headline numbers of two runs."""
-    lines = [f"Comparing {new.get('started')} (new) with {old.get('started')} (old)", "",
-             "| section | server | metric | old | new | new/old |", "|---|---|---|---|---|---|"]
-    specs = [("throughput", "rps", 0), ("throughput", "p99_ms", 2),
-             ("concurrency", "wall_s", 2), ("burst", "wall_s", 2)]
-    for section, metric, digits in specs:
+COMPARED = {("throughput", "rps"): 0, ("throughput", "p99_ms"): 2,  # digits shown
+            ("concurrency", "wall_s"): 2, ("burst", "wall_s"): 2}
+
+
+def comparison(old: dict, new: dict) -> list[dict]:
+    """new/old ratios per server for the headline numbers of two runs (medians; None: absent)."""
+    rows = []
+    for section, metric in COMPARED:
         olds = {r["key"]: r for r in old.get(section, [])}
         for r in new.get(section, []):
-            o = olds.get(r["key"])
-            a = (o or {}).get(metric) or {}
+            a = (olds.get(r["key"]) or {}).get(metric) or {}
             b = r.get(metric) or {}
-            if not a or not b:
-                if o is None or not a or not b:
-                    lines.append(f"| {section} | {r['key']} | {metric} | "
-                                 f"{_fmt(a.get('median'), digits) if a else 'absent'} | "
-                                 f"{_fmt(b.get('median'), digits) if b else 'absent'} | - |")
-                continue
-            ratio = b["median"] / a["median"] if a["median"] else None
-            lines.append(f"| {section} | {r['key']} | {metric} | {_fmt(a['median'], digits)} | "
-                         f"{_fmt(b['median'], digits)} | {_fmt(ratio, 2)} |")
+            ratio = b["median"] / a["median"] if a and b and a["median"] else None
+            rows.append({"section": section, "key": r["key"], "metric": metric,
+                         "old": a.get("median"), "new": b.get("median"), "new_over_old": ratio})
+    return rows
+
+
+def compare(old: dict, new: dict) -> str:
+    """The comparison as a Markdown table."""
+    lines = [f"Comparing {new.get('started')} (new) with {old.get('started')} (old)", "",
+             "| section | server | metric | old | new | new/old |", "|---|---|---|---|---|---|"]
+    for row in comparison(old, new):
+        digits = COMPARED[row["section"], row["metric"]]
+        shown = ["absent" if row[side] is None else _fmt(row[side], digits)
+                 for side in ("old", "new")]
+        lines.append(f"| {row['section']} | {row['key']} | {row['metric']} | {shown[0]} | "
+                     f"{shown[1]} | {_fmt(row['new_over_old'], 2)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -40,6 +40,7 @@ from ch01_wsgi_async.bench.subjects import (
 )
 from workbook import catalogue, serving
 from workbook.catalogue import Example
+from workbook.cli import Progress
 
 
 @dataclass
@@ -57,6 +58,9 @@ class Settings:
     burst_timeout: float = 3.0
     quick: bool = False
     only: tuple[str, ...] = ()
+    # What the run says on stderr while it works: "log" a line per step (pipes, CI),
+    # "terminal" one progress line rewritten in place, "quiet" nothing (--json).
+    talk: str = "log"
 
 
 def quick_settings(s: Settings) -> Settings:
@@ -236,8 +240,19 @@ def concurrency_n(subject: Subject, settings: Settings) -> int:
     return settings.concurrency_serial if subject.model == "serial" else settings.concurrency
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+def log(settings: Settings, message: str, warning: bool = False,
+        progress: Progress | None = None) -> None:
+    """A step, in a log only; a warning also on a terminal (above the progress line)."""
+    if settings.talk == "log" or (warning and settings.talk == "terminal"):
+        if progress:
+            progress.clear()
+        print(message, file=sys.stderr, flush=True)
+
+
+def steps(subjects: list[Subject], settings: Settings) -> int:
+    """How many servers to start and measurements to make (the progress line's total)."""
+    bursts = [s for s in subjects if "burst" in s.measures] if settings.burst else []
+    return len(subjects) + settings.rounds * (len(subjects) + len(bursts))
 
 
 def run_bench(settings: Settings) -> dict:
@@ -281,23 +296,29 @@ def run_bench(settings: Settings) -> dict:
     _interrupted.clear()
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     scratch = Path(tempfile.mkdtemp(prefix="bench-"))  # nginx's configuration and logs
+    progress = Progress(steps(subjects, settings), enabled=settings.talk == "terminal")
+    step = 0
     try:
         with pinned(client_cpus):
             for subject in subjects:
+                step += 1
+                progress.show(step, f"starting {subject.key}")
                 entry = {"key": subject.key, "label": subject.label, "group": subject.group,
                          "file": subject.file, "model": subject.model,
                          "workers": subject.workers if subject.model == "pool" else None}
                 reason = missing_reason(subject)
                 if reason:
                     entry |= {"status": "missing", "reason": reason}
-                    log(f"bench: {subject.key}: missing: {reason}")
+                    log(settings, f"bench: {subject.key}: missing: {reason}",
+                        warning=True, progress=progress)
                 else:
                     try:
                         run = start(subject, server_cpus, scratch)
                     except serving.ServerFailed as exc:
                         lines = str(exc).strip().splitlines()
                         entry |= {"status": "failed", "reason": " | ".join(lines[:1] + lines[-2:])}
-                        log(f"bench: {subject.key}: failed to start: {lines[0]}")
+                        log(settings, f"bench: {subject.key}: failed to start: {lines[0]}",
+                            warning=True, progress=progress)
                     else:
                         running[subject.key] = run
                         startup[subject.key] = run.startup_seconds
@@ -305,22 +326,26 @@ def run_bench(settings: Settings) -> dict:
                         entry |= {"status": "ok", "pid": run.pid, "port": run.port,
                                   "server_cpus": server_cpus_of(run.pid),
                                   "startup_s": run.startup_seconds}
-                        log(f"bench: {subject.key}: started in {run.startup_seconds:.2f} s "
-                            f"(pid {run.pid})")
+                        log(settings, f"bench: {subject.key}: started in "
+                            f"{run.startup_seconds:.2f} s (pid {run.pid})")
                 result["subjects"].append(entry)
 
             # Bursts come last, in their own rounds: an overflowed backlog keeps
             # the kernel retrying half-open connections for a while afterwards.
             phases = [("main", s) for s in subjects if s.key in running]
             bursts = [s for s in subjects if s.key in running and "burst" in s.measures]
+            progress.total = step + steps([s for _, s in phases], settings) - len(phases)
             for phase, order in (("main", [s for _, s in phases]),
                                  ("burst", bursts if settings.burst else [])):
                 for rnd in range(settings.rounds if order else 0):
                     shift = rnd % len(order)
                     rotated = order[shift:] + order[:shift]
-                    log(f"bench: {phase} round {rnd + 1}/{settings.rounds}: "
+                    log(settings, f"bench: {phase} round {rnd + 1}/{settings.rounds}: "
                         f"{' '.join(s.key for s in rotated)}")
                     for subject in rotated:
+                        step += 1
+                        progress.show(step, f"{phase} round {rnd + 1}/{settings.rounds}: "
+                                            f"{subject.key}")
                         port = running[subject.key].port
                         _measure(subject, port, generator, settings, raw, phase)
                         if _interrupted:
@@ -332,6 +357,7 @@ def run_bench(settings: Settings) -> dict:
             for key, run in running.items():
                 rss[key] = rss_mb(run.pid)
     finally:
+        progress.clear()
         for run in running.values():
             run.stop()
         shutil.rmtree(scratch, ignore_errors=True)

@@ -2,8 +2,9 @@
 
 JSON on the wire is UTF-8 (RFC 8259). Another encoding (latin-1, UTF-16),
 invalid UTF-8, a body nested deeper than any real payload (``[[[[...`` 5,000
-deep makes the parser raise RecursionError), or anything but an object is
-refused with ``BadPayload`` saying which: the caller answers 400, never 500.
+deep makes Python 3.13's parser raise RecursionError; 3.14's parses it), or
+anything but an object is refused with ``BadPayload`` saying which: the caller
+answers 400, never 500.
 Used by the Slack events endpoint and the JSON API.
 """
 
@@ -31,10 +32,10 @@ def load_object(body: bytes, max_depth: int = MAX_DEPTH) -> dict:
         raise BadPayload(f"body is nested deeper than {max_depth} levels") from None
     except ValueError:
         raise BadPayload("body is not JSON") from None
+    if too_deep(value, max_depth):  # first: the same answer whether the parser gave up or not
+        raise BadPayload(f"body is nested deeper than {max_depth} levels")
     if not isinstance(value, dict):
         raise BadPayload("body is not a JSON object")
-    if too_deep(value, max_depth):
-        raise BadPayload(f"body is nested deeper than {max_depth} levels")
     return value
 
 

@@ -238,8 +238,11 @@ async def _():
 
 @proofs.reproduces("get_event_loop_module_level")
 def _():
+    # 3.12 and 3.13 only warn (-W error makes the warning the traceback's last line);
+    # 3.14 raises without -W: test_get_event_loop_raises_from_python_3_14
     result = run_newer_python("-W", "error::DeprecationWarning", "-c",
-                              "import asyncio; loop = asyncio.get_event_loop()")
+                              "import asyncio; loop = asyncio.get_event_loop()",
+                              below=(3, 14))
     assert result.returncode == 1
     return result.stderr.strip().splitlines()[-1]
 
@@ -252,6 +255,15 @@ def _():
     from ch01_wsgi_async import aiopg_select
 
     assert "rows = asyncio.run(go(dsn))" in inspect.getsource(aiopg_select)
+
+
+def test_get_event_loop_raises_from_python_3_14():
+    """The row's other claim: from 3.14 the warning is a RuntimeError, no -W needed."""
+    assert "3.14 raises `RuntimeError`" in proofs.rows["get_event_loop_module_level"].broke_in
+    result = run_newer_python("-c", "import asyncio; asyncio.get_event_loop()", at_least=(3, 14))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "RuntimeError: There is no current event loop in thread 'MainThread'.")
 
 
 def socket_class_after_importing(module_dir: str, module: str) -> str:

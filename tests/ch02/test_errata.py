@@ -172,9 +172,10 @@ async def _():
 
 @proofs.reproduces("get_event_loop_url_for")
 def _():
-    # -W error turns the warning into the traceback's last line
+    # 3.12 and 3.13 only warn (-W error makes the warning the traceback's last line);
+    # 3.14 raises without -W: test_get_event_loop_raises_from_python_3_14
     result = run_newer_python("-W", "error::DeprecationWarning", "-c",
-                              "import asyncio; asyncio.get_event_loop()")
+                              "import asyncio; asyncio.get_event_loop()", below=(3, 14))
     assert result.returncode == 1
     return result.stderr.strip().splitlines()[-1]
 
@@ -187,6 +188,15 @@ def _():
     source = (HERE / "url_for.py").read_text(encoding="utf-8")
     assert "asyncio.run(main())" in source and "get_event_loop" not in source.replace(
         "get_event_loop().run_until_complete: see the errata", "")
+
+
+def test_get_event_loop_raises_from_python_3_14():
+    """The row's other claim: from 3.14 the warning is a RuntimeError, no -W needed."""
+    assert "3.14 raises `RuntimeError`" in proofs.rows["get_event_loop_url_for"].broke_in
+    result = run_newer_python("-c", "import asyncio; asyncio.get_event_loop()", at_least=(3, 14))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "RuntimeError: There is no current event loop in thread 'MainThread'.")
 
 
 # ---------------------------------------------------------------- requests

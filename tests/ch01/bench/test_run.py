@@ -29,6 +29,10 @@ def test_quick_run_end_to_end(tmp_path, bench_cli, assert_gone, check_summary):
     out = tmp_path / "results"
     result = bench_cli(*QUICK, "--only", "raw_asyncio,time_wsgi,time_aiohttp", "--out", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
+    # in a pipe (a CI log): a plain line per step, no progress line rewritten in place
+    assert "bench: raw_asyncio: started in" in result.stderr and "bench: main round 3/3" \
+        in result.stderr
+    assert "\r" not in result.stderr and "[1/" not in result.stderr
     [json_path] = out.glob("bench-*.json")
     data = json.loads(json_path.read_text())
     check_json_complete_and_ratios_computed(data, check_summary)
