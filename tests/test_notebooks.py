@@ -17,6 +17,7 @@ The run must finish within 60 s and leave no process behind.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -29,7 +30,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from workbook import catalogue, notebook_outputs
+from workbook import catalogue, notebook_outputs, pg
 from workbook import notebook as helpers
 from workbook.catalogue import ROOT
 from workbook.catalogue.notebooks import NOTEBOOKS
@@ -50,9 +51,10 @@ def this_interpreters_kernel(tmp_path, monkeypatch, request):
 
     JUPYTER_PATH comes first in Jupyter's search path, so a kernel spec there
     wins over a user's own ``python3`` spec pointing at another Python.
-    Like the rest of the suite, the kernel uses the run's one PostgreSQL
-    (``nb.postgres()`` reads DATABASE_URL; in class it embeds one, as the
-    JupyterLab test shows) and forks examples from a warm interpreter.
+    Like the rest of the suite, the kernel uses the run's one PostgreSQL (a
+    database of its own in it: ``nb.postgres()`` reads DATABASE_URL; in class it
+    embeds a server, as the JupyterLab test shows) and forks examples from a warm
+    interpreter.
     """
     spec_dir = tmp_path / "jupyter" / "kernels" / "python3"
     spec_dir.mkdir(parents=True)
@@ -64,12 +66,15 @@ def this_interpreters_kernel(tmp_path, monkeypatch, request):
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     pid_log = tmp_path / "pids.txt"
     monkeypatch.setenv(helpers.PID_LOG_ENV, str(pid_log))
-    if catalogue.get("ch01.aiopg_select").skip_reason() is None:  # a PostgreSQL is at hand
-        monkeypatch.setenv("DATABASE_URL", request.getfixturevalue("postgres_url"))
     monkeypatch.setenv(helpers.WARM_ENV, "1")
     # Plots render to files/inline without a display.
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    return pid_log
+    with contextlib.ExitStack() as stack:
+        if catalogue.get("ch01.aiopg_select").skip_reason() is None:  # a PostgreSQL is at hand
+            # A database of its own: nothing another test left behind can meet the notebook.
+            database = pg.new_database(request.getfixturevalue("postgres_url"), prefix="notebook")
+            monkeypatch.setenv("DATABASE_URL", stack.enter_context(database))
+        yield pid_log
 
 
 def execute(nb, cwd: Path = NOTEBOOK_DIR):

@@ -61,6 +61,25 @@ def stop_shared(pgdata: Path, timeout: float = 10.0) -> None:
     shutil.rmtree(pgdata, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def new_database(server_url: str, prefix: str = "workbook") -> Iterator[str]:
+    """A new, empty database on ``server_url``'s server, for one user (a test, a
+    notebook run); dropped afterwards, whoever is still connected to it."""
+    import uuid
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlsplit(server_url)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def tune_for_tests(url: str) -> None:
     """No fsync on a throwaway test server: a commit costs a write, not a disk flush.
 

@@ -25,7 +25,7 @@ from ch04_jeeves.jeeves import create_app, slack
 from ch04_jeeves.jeeves.app import wait_for_background_tasks
 from ch04_jeeves.jeeves.config import Settings
 from ch04_jeeves.jeeves.models import Log
-from workbook import catalogue, serving
+from workbook import catalogue, pg, serving
 
 
 def pytest_configure(config):
@@ -61,14 +61,8 @@ def db_url(request, tmp_path):
 @pytest.fixture(scope="session")
 def worker_database(postgres_url):
     """One PostgreSQL database for this pytest process (each xdist worker has its own)."""
-    name = "jeeves_" + uuid.uuid4().hex[:16]
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(postgres_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with pg.new_database(postgres_url, prefix="jeeves") as url:
+        yield url
 
 
 class Standin:
