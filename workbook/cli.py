@@ -312,8 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("selectors", nargs="*", metavar="CHAPTER|ID")
     p.add_argument("--json", action="store_true",
                    help="one JSON document (results and counts), no table or progress")
-    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
-                   help="examples checked at once (default: the number of CPUs)")
+    # Two per CPU: an example mostly waits (its start-up, its own slow endpoints).
+    p.add_argument("--jobs", "-j", type=int, default=2 * (os.cpu_count() or 1),
+                   help="examples checked at once (default: two per CPU)")
     p.set_defaults(func=cmd_check)
     notebook_outputs.register(sub)
     # Listed for --help; main() hands every bench argument to the chapter's module.
