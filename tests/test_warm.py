@@ -20,7 +20,7 @@ import pytest
 
 from workbook import serving, warm
 
-PROBE = r'''
+PROBE = r"""
 import json, os, signal, sys
 code = int(os.environ.get("EXIT_WITH", "0"))
 report = {
@@ -43,7 +43,7 @@ if os.environ.get("WAIT"):
     print("waiting", flush=True)
     signal.pause()
 sys.exit(code)
-'''
+"""
 
 
 @pytest.fixture
@@ -59,9 +59,17 @@ def run_both(probe_file: Path, tmp_path: Path, **extra: str):
     """(real, warm): each a (returncode, output) of the probe run one way."""
     env = serving.child_env({"PROBE_SETTING": "from the env", **extra})
     argv = [sys.executable, str(probe_file), "one", "two"]
-    real = subprocess.run(argv, cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          start_new_session=True, timeout=60)
+    real = subprocess.run(
+        argv,
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        timeout=60,
+    )
     log = tmp_path / "warm.log"
     # The suite's Quart interpreter (already warm in most test workers); the probe
     # itself imports nothing heavy, so the real python's run is quick too.
@@ -80,9 +88,16 @@ def test_the_warm_child_reports_what_a_real_python_reports(probe_file, tmp_path)
     real, forked = report_of(real_out), report_of(warm_out)
     assert forked == real
     assert real == {
-        "name": "__main__", "file": "probe_example.py", "argv": ["probe_example.py", "one", "two"],
-        "cwd": str(tmp_path), "path0": str(probe_file.parent), "env": "from the env",
-        "stdin": "", "sigint": True, "sigterm": True, "own_session": True,
+        "name": "__main__",
+        "file": "probe_example.py",
+        "argv": ["probe_example.py", "one", "two"],
+        "cwd": str(tmp_path),
+        "path0": str(probe_file.parent),
+        "env": "from the env",
+        "stdin": "",
+        "sigint": True,
+        "sigterm": True,
+        "own_session": True,
     }
     assert "to stderr" in warm_out and real_code == warm_code == 0
 
@@ -139,17 +154,22 @@ def test_which_files_get_a_warm_start(tmp_path):
     assert family_of("import multiprocessing\nimport quart\n") is None
     assert family_of("print('no framework')\n") is None
     # python -m on a package: its __main__ and the modules beside it decide.
-    assert family_of("from quart import Quart\nfrom sqlalchemy import select\n") == "quart+sqlalchemy"
-    assert warm.family([sys.executable, "-m", "ch04_jeeves.jeeves"], serving.ROOT) \
+    assert (
+        family_of("from quart import Quart\nfrom sqlalchemy import select\n") == "quart+sqlalchemy"
+    )
+    assert (
+        warm.family([sys.executable, "-m", "ch04_jeeves.jeeves"], serving.ROOT)
         == "quart+sqlalchemy"
+    )
     assert warm.family(["/usr/bin/env", "python", "x.py"], tmp_path) is None
 
 
 def test_closing_the_starter_stops_its_children(probe_file, tmp_path):
     starter = warm.WarmStarter((), serving.child_env(), serving.ROOT)  # preloads nothing
     log = tmp_path / "warm.log"
-    child = starter.spawn([sys.executable, str(probe_file)], serving.child_env({"WAIT": "1"}),
-                          tmp_path, str(log))
+    child = starter.spawn(
+        [sys.executable, str(probe_file)], serving.child_env({"WAIT": "1"}), tmp_path, str(log)
+    )
     starter.close()  # like a test process that goes away
     deadline = time.monotonic() + 10
     while Path(f"/proc/{child.pid}").exists() and "zombie" not in _state(child.pid):

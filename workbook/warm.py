@@ -41,8 +41,13 @@ from pathlib import Path
 # preload of everything would make each example slower to stop than a fresh python.
 FAMILIES = {
     # Chapter 4's services (Jeeves and its lessons): Quart with a database and clients.
-    "quart+sqlalchemy": ("quart", "hypercorn.asyncio", "sqlalchemy.ext.asyncio", "aiohttp",
-                         "slack_sdk.web.async_client"),
+    "quart+sqlalchemy": (
+        "quart",
+        "hypercorn.asyncio",
+        "sqlalchemy.ext.asyncio",
+        "aiohttp",
+        "slack_sdk.web.async_client",
+    ),
     "quart": ("quart", "hypercorn.asyncio"),
     "aiohttp": ("aiohttp.web",),
     "tornado": ("tornado.web",),
@@ -125,8 +130,12 @@ class WarmStarter:
         reply_read, reply_write = os.pipe()
         self._process = subprocess.Popen(
             [sys.executable, "-m", "workbook.warm", str(reply_write), *preload],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, env=dict(env), cwd=cwd,
-            pass_fds=(reply_write,), start_new_session=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            env=dict(env),
+            cwd=cwd,
+            pass_fds=(reply_write,),
+            start_new_session=True,
         )
         os.close(reply_write)
         self._replies = os.fdopen(reply_read, "r", encoding="utf-8")
@@ -166,11 +175,22 @@ class WarmStarter:
         PYTHONPATH differs would import from elsewhere, so it gets a real python."""
         return self._alive and env.get("PYTHONPATH") == self._env.get("PYTHONPATH")
 
-    def spawn(self, argv: list[str], env: Mapping[str, str], cwd: Path,
-              output_path: str | None, stderr_path: str | None = None) -> WarmProcess:
+    def spawn(
+        self,
+        argv: list[str],
+        env: Mapping[str, str],
+        cwd: Path,
+        output_path: str | None,
+        stderr_path: str | None = None,
+    ) -> WarmProcess:
         """Fork ``argv``; its stdout (and stderr, unless ``stderr_path``) go to ``output_path``."""
-        request = {"argv": argv[1:], "env": dict(env), "cwd": str(cwd), "output": output_path,
-                   "stderr": stderr_path}
+        request = {
+            "argv": argv[1:],
+            "env": dict(env),
+            "cwd": str(cwd),
+            "output": output_path,
+            "stderr": stderr_path,
+        }
         with self._lock, self._changed:
             self._process.stdin.write((json.dumps(request) + "\n").encode())
             self._process.stdin.flush()
@@ -214,6 +234,7 @@ def starter(name: str, env: Mapping[str, str], cwd: Path) -> WarmStarter:
 
 
 # -- the forking side: python -m workbook.warm REPLY_FD MODULE... ----------------------------------
+
 
 def _reply(fd: int, message: dict) -> None:
     os.write(fd, (json.dumps(message) + "\n").encode())
