@@ -5,9 +5,10 @@ Starting ``python chNN/example.py`` costs about 0.7 s of CPU before the example'
 first line runs, nearly all of it importing Quart, Hypercorn, aiohttp, SQLAlchemy...
 The test suite starts examples about a hundred times, so it asks this process
 instead: the child is forked from a Python that has done those imports once, then
-runs the file as ``__main__`` exactly as ``python file.py`` would, in a process and
-session of its own, with its own environment, working directory, ``sys.argv``,
-``sys.path[0]`` and output file, and the signal handlers a fresh Python has.
+runs the file as ``__main__`` as ``python file.py`` would, in a process and session
+of its own, with its own environment, working directory, ``sys.argv``,
+``sys.path[0]`` and output file, and the signal handlers a fresh Python has (a
+traceback shows two more frames, this module's and runpy's).
 
 What it cannot give is a fresh interpreter: an example that patches the standard
 library on import (gevent's monkey-patching), owns a global reactor (Twisted) or
