@@ -52,7 +52,9 @@ def stop_shared(pgdata: Path, timeout: float = 10.0) -> None:
     with contextlib.suppress(FileNotFoundError, ValueError, IndexError):
         pid = int(pid_file.read_text().splitlines()[0])
         with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGINT)  # PostgreSQL's "fast" shutdown
+            # PostgreSQL's "immediate" shutdown: no final checkpoint, since the folder
+            # is removed right after and nobody will read what it would have written.
+            os.kill(pid, signal.SIGQUIT)
             deadline = time.monotonic() + timeout
             while pid_file.exists() and time.monotonic() < deadline:
                 time.sleep(0.05)  # polling for the postmaster's exit, not synchronisation

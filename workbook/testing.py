@@ -78,10 +78,10 @@ def pytest_collection_finish(session):
 
 
 def pytest_collection_modifyitems(items):
-    """Tests marked ``slow`` first (the order is otherwise kept): xdist hands tests out
-    in this order, so with ``-n auto`` the slow ones start at once and the quick ones
-    fill the gaps, instead of one slow test starting last and keeping the run waiting
-    on a single core."""
+    """Tests marked ``slow`` first (the order is otherwise kept), so with ``-n auto``
+    the slow ones start early and the quick ones fill the gaps, instead of one slow
+    test starting last and keeping the run waiting on a single core; ``--dist
+    worksteal`` (pyproject.toml) evens out whatever is left at the end."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
