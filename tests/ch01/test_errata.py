@@ -25,7 +25,12 @@ import aiopg
 from werkzeug.test import Client
 
 from workbook.catalogue import ROOT
-from workbook.catalogue.errata import Proofs, exception_line, failure
+from workbook.catalogue.errata import (
+    Proofs,
+    exception_line,
+    failure,
+    get_event_loop_outside_a_loop_on_3_14,
+)
 from workbook.pythons import run_newer_python
 
 proofs = Proofs("ch01")
@@ -260,10 +265,8 @@ def _():
 def test_get_event_loop_raises_from_python_3_14():
     """The row's other claim: from 3.14 the warning is a RuntimeError, no -W needed."""
     assert "3.14 raises `RuntimeError`" in proofs.rows["get_event_loop_module_level"].broke_in
-    result = run_newer_python("-c", "import asyncio; asyncio.get_event_loop()", at_least=(3, 14))
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1] == (
-        "RuntimeError: There is no current event loop in thread 'MainThread'.")
+    assert get_event_loop_outside_a_loop_on_3_14() == (
+        1, "RuntimeError: There is no current event loop in thread 'MainThread'.")
 
 
 def socket_class_after_importing(module_dir: str, module: str) -> str:

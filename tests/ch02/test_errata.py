@@ -22,7 +22,12 @@ from quart import Blueprint, Quart, got_request_exception, jsonify, request, url
 from werkzeug.datastructures import Headers
 from werkzeug.routing import BaseConverter, ValidationError
 
-from workbook.catalogue.errata import Proofs, exception_line, failure
+from workbook.catalogue.errata import (
+    Proofs,
+    exception_line,
+    failure,
+    get_event_loop_outside_a_loop_on_3_14,
+)
 from workbook.pythons import run_newer_python
 
 proofs = Proofs("ch02")
@@ -193,10 +198,8 @@ def _():
 def test_get_event_loop_raises_from_python_3_14():
     """The row's other claim: from 3.14 the warning is a RuntimeError, no -W needed."""
     assert "3.14 raises `RuntimeError`" in proofs.rows["get_event_loop_url_for"].broke_in
-    result = run_newer_python("-c", "import asyncio; asyncio.get_event_loop()", at_least=(3, 14))
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1] == (
-        "RuntimeError: There is no current event loop in thread 'MainThread'.")
+    assert get_event_loop_outside_a_loop_on_3_14() == (
+        1, "RuntimeError: There is no current event loop in thread 'MainThread'.")
 
 
 # ---------------------------------------------------------------- requests

@@ -170,3 +170,13 @@ class Proofs:
 
         return (test_every_row_is_reproduced_and_its_fix_checked,
                 test_reproduction_gives_the_exact_error, test_the_fix_works)
+
+
+def get_event_loop_outside_a_loop_on_3_14() -> tuple[int, str]:
+    """(exit code, last line of stderr) of ``asyncio.get_event_loop()`` with no loop,
+    on a Python 3.14+ (the chapters' get_event_loop rows say it raises there);
+    pytest-skips where this machine has no such Python."""
+    from workbook.pythons import run_newer_python
+
+    result = run_newer_python("-c", "import asyncio; asyncio.get_event_loop()", at_least=(3, 14))
+    return result.returncode, result.stderr.strip().splitlines()[-1]
